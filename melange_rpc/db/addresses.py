@@ -1,0 +1,192 @@
+"""SQL for allocated and retained addresses."""
+
+import sqlalchemy as sa
+
+from melange_rpc import exception
+from melange_rpc.db import models
+from melange_rpc.db import pagination
+from melange_rpc.ipam import addressing
+
+IpAddress = models.IpAddress
+IpBlock = models.IpBlock
+
+
+def add(session, **values):
+    address = IpAddress(**values)
+    session.add(address)
+    session.flush()
+    return address
+
+
+def get(session, block_id, value, lock=False):
+    """The address row for integer ``value`` in a block, or None."""
+    query = sa.select(IpAddress).where(
+        IpAddress.block_id == block_id,
+        IpAddress.address_key == addressing.key(value))
+    if lock:
+        query = query.with_for_update(of=IpAddress)
+    return session.scalars(query).first()
+
+
+def _filtered(query, filters, state):
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if name == 'network_id':
+            query = query.where(IpBlock.network_id == value)
+        elif name == 'owner_or_lessee':
+            query = query.where(sa.or_(IpAddress.tenant_id == value,
+                                       IpBlock.tenant_id == value))
+        else:
+            query = query.where(getattr(IpAddress, name) == value)
+    if state == 'allocated':
+        query = query.where(IpAddress.deallocated_at.is_(None))
+    elif state == 'deallocated':
+        query = query.where(IpAddress.deallocated_at.is_not(None))
+    return query
+
+
+def list_page(session, filters, state='allocated', limit=None, marker=None):
+    """A page of addresses in address order; ``marker`` is an address."""
+    limit = pagination.clamp_limit(limit)
+    query = _filtered(sa.select(IpAddress).join(IpBlock), filters, state)
+    if marker is not None:
+        seen = addressing.parse_address(marker, 'marker')
+        known = session.scalar(_filtered(
+            sa.select(IpAddress.id).join(IpBlock), filters, 'all')
+            .where(IpAddress.address_key == addressing.key(seen)).limit(1))
+        if known is None:
+            raise pagination.unknown_marker(marker)
+        query = query.where(IpAddress.address_key > addressing.key(seen))
+    query = query.order_by(IpAddress.address_key, IpAddress.id)
+    return pagination.page(session, query, limit, lambda row: row.address)
+
+
+def of_interface(session, interface_id, network_id=None, lock=False):
+    """The live addresses of an interface (optionally in one network)."""
+    query = (sa.select(IpAddress).join(IpBlock)
+             .where(IpAddress.interface_id == interface_id,
+                    IpAddress.deallocated_at.is_(None))
+             .order_by(IpAddress.ip_version, IpAddress.address_key))
+    if network_id is not None:
+        query = query.where(IpBlock.network_id == network_id)
+    if lock:
+        query = query.with_for_update(of=IpAddress)
+    return session.scalars(query).all()
+
+
+def retained_before(session, cutoff, limit):
+    """Up to ``limit`` retained addresses deallocated at or before cutoff.
+
+    Rows another worker is reclaiming right now are skipped, not waited
+    for (SKIP LOCKED; SQLite has one writer anyway).
+    """
+    return session.scalars(
+        sa.select(IpAddress)
+        .where(IpAddress.deallocated_at.is_not(None),
+               IpAddress.deallocated_at <= cutoff)
+        .order_by(IpAddress.deallocated_at)
+        .limit(limit)
+        .with_for_update(of=IpAddress, skip_locked=True)).all()
+
+
+def count_excluded(session, block_id, spans, octets, octet_hex_digits):
+    """How many stored addresses (allocated or retained) of a block lie in
+    ``spans`` or end in one of ``octets``: what a policy attached after
+    allocation covers. A COUNT over the block's index, no rows loaded.
+    """
+    conditions = [IpAddress.address_key.between(addressing.key(first),
+                                                addressing.key(last))
+                  for first, last in spans]
+    if octets:
+        # The key's last hex digits are the last octet (IPv4: 2 digits)
+        # or 16-bit group (IPv6: 4 digits).
+        start = addressing.KEY_DIGITS - octet_hex_digits + 1
+        conditions.append(
+            sa.func.substr(IpAddress.address_key, start, octet_hex_digits)
+            .in_(['%0*x' % (octet_hex_digits, o) for o in octets]))
+    if not conditions:
+        return 0
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(IpAddress)
+        .where(IpAddress.block_id == block_id, sa.or_(*conditions)))
+
+
+def delete(session, row):
+    session.execute(sa.delete(IpAddress).where(IpAddress.id == row.id))
+
+
+def validate_state(state):
+    if state not in ('allocated', 'deallocated', 'all'):
+        raise exception.InvalidInput(
+            errors={'state': 'must be "allocated", "deallocated" or "all"'})
+    return state
+
+
+def get_by_id(session, ip_id, tenant_id=None, lock=False):
+    """An address by id; ``tenant_id`` limits it to its lessee or owner."""
+    query = sa.select(IpAddress).join(IpBlock).where(IpAddress.id == ip_id)
+    if tenant_id is not None:
+        query = query.where(sa.or_(IpAddress.tenant_id == tenant_id,
+                                   IpBlock.tenant_id == tenant_id))
+    if lock:
+        query = query.with_for_update(of=IpAddress)
+    return session.scalars(query).first()
+
+
+def in_network(session, network_id, value):
+    """The live address ``value`` (int) of a network, or None."""
+    return session.scalars(
+        sa.select(IpAddress).join(IpBlock)
+        .where(IpBlock.network_id == network_id,
+               IpAddress.address_key == addressing.key(value),
+               IpAddress.deallocated_at.is_(None)).limit(1)).first()
+
+
+def floating_of(session, fixed_ids):
+    """Floating addresses associated with any of ``fixed_ids``."""
+    if not fixed_ids:
+        return []
+    return session.scalars(
+        sa.select(IpAddress).where(IpAddress.fixed_ip_id.in_(fixed_ids),
+                                   IpAddress.deallocated_at.is_(None))
+        .order_by(IpAddress.address_key)).all()
+
+
+def floating_page(session, tenant_id=None, fixed_ip_id=None, limit=None,
+                  marker=None):
+    """Live addresses of public blocks (floating IPs), in address order."""
+    limit = pagination.clamp_limit(limit)
+    query = (sa.select(IpAddress).join(IpBlock)
+             .where(IpBlock.type == 'public',
+                    IpAddress.deallocated_at.is_(None)))
+    if tenant_id is not None:
+        query = query.where(IpAddress.tenant_id == tenant_id)
+    if fixed_ip_id is not None:
+        query = query.where(IpAddress.fixed_ip_id == fixed_ip_id)
+    if marker is not None:
+        seen = addressing.parse_address(marker, 'marker')
+        query = query.where(IpAddress.address_key > addressing.key(seen))
+    query = query.order_by(IpAddress.address_key, IpAddress.id)
+    return pagination.page(session, query, limit, lambda row: row.address)
+
+
+def disassociate_floating(session, fixed_ip_id):
+    """Floating IPs pointing at a fixed address that goes let go of it."""
+    session.execute(sa.update(IpAddress)
+                    .where(IpAddress.fixed_ip_id == fixed_ip_id)
+                    .values(fixed_ip_id=None))
+
+
+def dhcp_hosts(session, network_id):
+    """(IpAddress, Interface) of a network's live addresses whose interface
+    has a MAC: what a DHCP server hands out."""
+    return session.execute(
+        sa.select(IpAddress, models.Interface)
+        .join(IpBlock, IpAddress.block_id == IpBlock.id)
+        .join(models.Interface,
+              IpAddress.interface_id == models.Interface.id)
+        .where(IpBlock.network_id == network_id,
+               IpAddress.deallocated_at.is_(None),
+               models.Interface.mac_address.is_not(None))
+        .order_by(IpAddress.address_key)).all()

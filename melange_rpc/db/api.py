@@ -1,0 +1,97 @@
+"""The engine facade and the one-transaction-per-call helpers.
+
+``writer(ctxt, fn)`` runs ``fn(session)`` in one write transaction and
+retries the whole of it when the database reports a deadlock, a
+serialization failure or a lost race on a unique key (oslo.db translates
+those into DBDeadlock / DBDuplicateEntry for every backend). A retried
+call starts from a fresh transaction, so it sees the winner's rows and
+decides again; the caller never sees the retry.
+"""
+
+import contextlib
+import os
+
+from oslo_concurrency import lockutils
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+import sqlalchemy as sa
+
+context_manager = enginefacade.transaction_context()
+context_manager.configure(sqlite_fk=True)
+
+
+def _on_engine_create(engine):
+    if engine.dialect.name == 'sqlite':
+        _tune_sqlite(engine)
+
+
+def _tune_sqlite(engine):
+    @sa.event.listens_for(engine, 'connect')
+    def _connect(dbapi_con, con_record):
+        # WAL lets readers run beside the one writer; the busy timeout
+        # makes several worker processes queue for the write lock
+        # instead of failing.
+        dbapi_con.execute('PRAGMA journal_mode=WAL')
+        dbapi_con.execute('PRAGMA busy_timeout=30000')
+        dbapi_con.execute('PRAGMA synchronous=NORMAL')
+
+
+# SQLite: a write transaction must take the write lock with its first
+# statement. One that reads first and writes later fails at once with
+# "database is locked" if another process committed in between (WAL keeps
+# its snapshot), without waiting the busy timeout. A write statement that
+# matches no row takes the lock and waits for it like BEGIN IMMEDIATE.
+_SQLITE_TAKE_WRITE_LOCK = sa.text('UPDATE ip_blocks SET id = id WHERE 0')
+
+
+context_manager.append_on_engine_create(_on_engine_create)
+
+
+def get_engine():
+    return context_manager.writer.get_engine()
+
+
+def dispose():
+    """Drop pooled connections (before a fork, or at shutdown)."""
+    if context_manager.is_started:
+        get_engine().dispose()
+
+
+def _is_retriable(exc):
+    return isinstance(exc, (db_exc.DBDeadlock, db_exc.DBDuplicateEntry,
+                            db_exc.DBConnectionError))
+
+
+@oslo_db_api.wrap_db_retry(max_retries=20, retry_interval=0.01,
+                           max_retry_interval=0.5, inc_retry_interval=True,
+                           exception_checker=_is_retriable)
+def writer(ctxt, fn):
+    """Run ``fn(session)`` in one write transaction, retrying races."""
+    with _sqlite_writer_turn():
+        with context_manager.writer.using(ctxt) as session:
+            if session.bind.dialect.name == 'sqlite':
+                session.execute(_SQLITE_TAKE_WRITE_LOCK)
+            return fn(session)
+
+
+def _sqlite_writer_turn():
+    """SQLite has one writer at a time. Queue the writers of every worker
+    process on a file lock beside the database: a waiter wakes the moment
+    the lock is free, where SQLite's busy handler would sleep and poll
+    (up to 100 ms a try) and waste most of the time under load.
+    """
+    engine = get_engine()
+    if engine.dialect.name != 'sqlite' or not engine.url.database:
+        return contextlib.nullcontext()
+    path = os.path.abspath(engine.url.database)
+    return lockutils.lock(os.path.basename(path) + '.writer', external=True,
+                          lock_path=os.path.dirname(path))
+
+
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_interval=0.05,
+                           retry_on_disconnect=True)
+def reader(ctxt, fn):
+    """Run ``fn(session)`` in one read-only transaction."""
+    with context_manager.reader.using(ctxt) as session:
+        return fn(session)

@@ -1,0 +1,103 @@
+"""SQL for IP blocks."""
+
+import sqlalchemy as sa
+
+from melange_rpc.db import models
+from melange_rpc.db import pagination
+
+IpBlock = models.IpBlock
+
+
+def add(session, **values):
+    block = IpBlock(allocated_count=0, retained_count=0, **values)
+    session.add(block)
+    session.flush()
+    return block
+
+
+def _owned_by(query, tenant_id):
+    # Public blocks are shared space that only those who see every tenant
+    # read or change; a tenant uses them through floating IPs.
+    return query.where(IpBlock.tenant_id == tenant_id,
+                       IpBlock.type == 'private')
+
+
+def get(session, block_id, tenant_id=None, lock=False):
+    """The block, or None; ``tenant_id`` scopes the lookup to an owner."""
+    query = sa.select(IpBlock).where(IpBlock.id == block_id)
+    if tenant_id is not None:
+        query = _owned_by(query, tenant_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def list_page(session, limit=None, marker=None, scope=None, **filters):
+    query = sa.select(IpBlock)
+    if scope is not None:
+        query = _owned_by(query, scope)
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(IpBlock, name) == value)
+    return pagination.by_creation(session, query, IpBlock, limit, marker)
+
+
+def first_overlapping(session, first_key, last_key, exclude_id=None,
+                      **filters):
+    """A block whose span meets [first_key, last_key] (filters: col=value).
+
+    A filter value of ``None`` means "IS NULL" here: the overlap rules
+    distinguish top-level blocks (parent_id None) from subnets.
+    """
+    query = sa.select(IpBlock).where(IpBlock.first_key <= last_key,
+                                     IpBlock.last_key >= first_key)
+    if exclude_id is not None:
+        query = query.where(IpBlock.id != exclude_id)
+    for name, value in filters.items():
+        column = getattr(IpBlock, name)
+        query = query.where(column.is_(None) if value is None
+                            else column == value)
+    return session.scalars(query.limit(1)).first()
+
+
+def network_types(session, network_id):
+    """The distinct block types already in a network."""
+    return set(session.scalars(
+        sa.select(IpBlock.type).where(IpBlock.network_id == network_id)
+        .distinct()))
+
+
+def has_subnets(session, block_id):
+    return session.execute(
+        sa.select(IpBlock.id).where(IpBlock.parent_id == block_id).limit(1)
+    ).first() is not None
+
+
+def count_change(session, block_id, allocated=0, retained=0):
+    """Move the block's counters in step with its addresses (atomic)."""
+    session.execute(
+        sa.update(IpBlock).where(IpBlock.id == block_id).values(
+            allocated_count=IpBlock.allocated_count + allocated,
+            retained_count=IpBlock.retained_count + retained,
+            # Counters are bookkeeping, not a change of the block.
+            updated_at=IpBlock.updated_at))
+
+
+def in_network(session, network_id, tenant_id=None, lock=False):
+    """The blocks of a network in creation order."""
+    query = (sa.select(IpBlock).where(IpBlock.network_id == network_id)
+             .order_by(IpBlock.created_at, IpBlock.id))
+    if tenant_id is not None:
+        query = _owned_by(query, tenant_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).all()
+
+
+def with_subnets(session, block_ids):
+    """Which of ``block_ids`` are divided into subnets."""
+    if not block_ids:
+        return set()
+    return set(session.scalars(
+        sa.select(IpBlock.parent_id).where(IpBlock.parent_id.in_(block_ids))
+        .distinct()))

@@ -1,0 +1,169 @@
+"""SQL for free space: intervals of never-used keys, per owner.
+
+Blocks keep their free addresses here and MAC ranges their free MACs, in
+two tables of the same shape; ``BLOCKS`` and ``MACS`` are the two views.
+Every method takes integers and turns them into keys here, so callers
+never build key strings themselves.
+"""
+
+import sqlalchemy as sa
+
+from melange_rpc.db import models
+from melange_rpc.ipam import addressing
+
+HeldRange = models.BlockHeldRange
+
+
+class IntervalSet:
+    """Free intervals [first, last] of owners (blocks, MAC ranges)."""
+
+    def __init__(self, model, owner):
+        self.model = model
+        self.owner = getattr(model, owner)
+        self.owner_name = owner
+
+    def _columns(self):
+        return (self.model.id, self.model.first_key, self.model.last_key)
+
+    def add(self, session, owner_id, intervals):
+        """Insert intervals [(first, last), ...] as free space."""
+        rows = [{self.owner_name: owner_id,
+                 'first_key': addressing.key(first),
+                 'last_key': addressing.key(last)}
+                for first, last in intervals if first <= last]
+        if rows:
+            session.execute(sa.insert(self.model), rows)
+
+    def lowest(self, session, owner_id):
+        """The owner's lowest free interval, locked, as (id, first, last)."""
+        row = session.execute(
+            sa.select(*self._columns())
+            .where(self.owner == owner_id)
+            .order_by(self.model.first_key)
+            .limit(1)
+            .with_for_update()).first()
+        return _ints(row)
+
+    def containing(self, session, owner_id, value):
+        """The free interval that holds ``value``, locked, or None."""
+        row = session.execute(
+            sa.select(*self._columns())
+            .where(self.owner == owner_id,
+                   self.model.first_key <= addressing.key(value))
+            .order_by(self.model.first_key.desc())
+            .limit(1)
+            .with_for_update()).first()
+        found = _ints(row)
+        if found is None or found[2] < value:
+            return None
+        return found
+
+    def take(self, session, owner_id, interval, value, upto=None):
+        """Remove [value, upto] (default: just ``value``) from ``interval``.
+
+        ``interval`` is (id, first, last) as read under lock. Returns False
+        if another transaction changed it since (the caller reads again);
+        the conditional UPDATE makes that visible on every backend,
+        whatever its isolation level.
+        """
+        model = self.model
+        range_id, first, last = interval
+        upto = value if upto is None else upto
+        where = (model.id == range_id,
+                 model.first_key == addressing.key(first),
+                 model.last_key == addressing.key(last))
+        if value == first and upto == last:
+            result = session.execute(sa.delete(model).where(*where))
+        elif value == first:
+            result = session.execute(sa.update(model).where(*where).values(
+                first_key=addressing.key(upto + 1)))
+        else:
+            result = session.execute(sa.update(model).where(*where).values(
+                last_key=addressing.key(value - 1)))
+            if result.rowcount == 1 and upto < last:
+                self.add(session, owner_id, [(upto + 1, last)])
+        return result.rowcount == 1
+
+    def give_back(self, session, owner_id, value):
+        """Return one key to the free space, merged with its neighbours.
+
+        Merging keeps an owner that churns (allocate, release, allocate) at
+        a handful of rows instead of one row per key ever released.
+        """
+        model = self.model
+        below = (self.containing(session, owner_id, value - 1)
+                 if value > 0 else None)
+        above = session.execute(
+            sa.select(model.id, model.last_key)
+            .where(self.owner == owner_id,
+                   model.first_key == addressing.key(value + 1))
+            .with_for_update()).first()
+        if below is not None and below[2] == value - 1:
+            new_last = int(above.last_key, 16) if above is not None else value
+            session.execute(sa.update(model).where(model.id == below[0])
+                            .values(last_key=addressing.key(new_last)))
+            if above is not None:
+                session.execute(sa.delete(model).where(model.id == above.id))
+        elif above is not None:
+            session.execute(sa.update(model).where(model.id == above.id)
+                            .values(first_key=addressing.key(value)))
+        else:
+            self.add(session, owner_id, [(value, value)])
+
+    def remove_span(self, session, owner_id, first, last):
+        """Remove [first, last] from the free space."""
+        rows = session.execute(
+            sa.select(*self._columns())
+            .where(self.owner == owner_id,
+                   self.model.first_key <= addressing.key(last),
+                   self.model.last_key >= addressing.key(first))
+            .with_for_update()).all()
+        for row in rows:
+            range_id, r_first, r_last = _ints(row)
+            session.execute(sa.delete(self.model)
+                            .where(self.model.id == range_id))
+            self.add(session, owner_id,
+                     [(r_first, first - 1), (last + 1, r_last)])
+
+    def overlapping(self, session, owner_id, first, last):
+        """Free intervals meeting [first, last], as (first, last) ints."""
+        rows = session.execute(
+            sa.select(self.model.first_key, self.model.last_key)
+            .where(self.owner == owner_id,
+                   self.model.first_key <= addressing.key(last),
+                   self.model.last_key >= addressing.key(first))).all()
+        return [(int(a, 16), int(b, 16)) for a, b in rows]
+
+
+BLOCKS = IntervalSet(models.BlockFreeRange, 'block_id')
+
+
+def clear(session, block_id):
+    """Drop all the block's free space (it was divided into subnets)."""
+    session.execute(sa.delete(models.BlockFreeRange)
+                    .where(models.BlockFreeRange.block_id == block_id))
+    session.execute(sa.delete(HeldRange).where(HeldRange.block_id == block_id))
+
+
+def hold(session, block_id, first, last):
+    """Set [first, last] aside: an octet rule excludes all of it."""
+    session.execute(sa.insert(HeldRange), [{
+        'block_id': block_id, 'first_key': addressing.key(first),
+        'last_key': addressing.key(last)}])
+
+
+def release_holds(session, block_id):
+    """Remove and return the block's held intervals as (first, last) ints."""
+    rows = session.execute(
+        sa.select(HeldRange.id, HeldRange.first_key, HeldRange.last_key)
+        .where(HeldRange.block_id == block_id).with_for_update()).all()
+    if rows:
+        session.execute(sa.delete(HeldRange).where(
+            HeldRange.id.in_([row.id for row in rows])))
+    return [(int(row.first_key, 16), int(row.last_key, 16)) for row in rows]
+
+
+def _ints(row):
+    if row is None:
+        return None
+    return row[0], int(row[1], 16), int(row[2], 16)

@@ -1,0 +1,75 @@
+"""SQL for interfaces (VIFs, ports) and their allowed addresses."""
+
+import sqlalchemy as sa
+
+from melange_rpc.db import models
+from melange_rpc.db import pagination
+
+Interface = models.Interface
+AllowedIp = models.AllowedIp
+IpAddress = models.IpAddress
+
+
+def get(session, interface_id, tenant_id=None, lock=False):
+    query = sa.select(Interface).where(Interface.id == interface_id)
+    if tenant_id is not None:
+        query = query.where(Interface.tenant_id == tenant_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def add(session, **values):
+    interface = Interface(**values)
+    session.add(interface)
+    session.flush()
+    return interface
+
+
+def list_page(session, limit=None, marker=None, **filters):
+    query = sa.select(Interface)
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(Interface, name) == value)
+    return pagination.by_creation(session, query, Interface, limit, marker)
+
+
+def of_device(session, device_id, tenant_id=None, lock=False):
+    query = (sa.select(Interface).where(Interface.device_id == device_id)
+             .order_by(Interface.created_at, Interface.id))
+    if tenant_id is not None:
+        query = query.where(Interface.tenant_id == tenant_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).all()
+
+
+def delete(session, interface):
+    session.execute(sa.delete(Interface)
+                    .where(Interface.id == interface.id))
+
+
+def allow(session, **values):
+    session.add(AllowedIp(**values))
+    session.flush()
+
+
+def allowed(session, interface_id, ip_address_id=None):
+    query = sa.select(AllowedIp).where(AllowedIp.interface_id == interface_id)
+    if ip_address_id is not None:
+        query = query.where(AllowedIp.ip_address_id == ip_address_id)
+    return session.scalars(query).all()
+
+
+def allowed_addresses(session, interface_id):
+    """Addresses explicitly allowed on an interface, in address order."""
+    return session.scalars(
+        sa.select(IpAddress).join(AllowedIp,
+                                  AllowedIp.ip_address_id == IpAddress.id)
+        .where(AllowedIp.interface_id == interface_id)
+        .order_by(IpAddress.address_key)).all()
+
+
+def disallow(session, allowed_ip):
+    session.execute(sa.delete(AllowedIp)
+                    .where(AllowedIp.id == allowed_ip.id))

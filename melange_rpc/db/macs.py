@@ -1,0 +1,77 @@
+"""SQL for MAC ranges and the MACs in use."""
+
+import sqlalchemy as sa
+
+from melange_rpc.db import free_ranges
+from melange_rpc.db import models
+from melange_rpc.db import pagination
+
+MacRange = models.MacRange
+MacAddress = models.MacAddress
+
+FREE = free_ranges.IntervalSet(models.MacFreeRange, 'mac_range_id')
+
+
+def add_range(session, **values):
+    mac_range = MacRange(allocated_count=0, **values)
+    session.add(mac_range)
+    session.flush()
+    return mac_range
+
+
+def get_range(session, mac_range_id, lock=False):
+    query = sa.select(MacRange).where(MacRange.id == mac_range_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def list_ranges(session, limit=None, marker=None):
+    return pagination.by_creation(session, sa.select(MacRange), MacRange,
+                                  limit, marker)
+
+
+def ranges_in_order(session):
+    """Every range, oldest first (ranges are few)."""
+    return session.scalars(sa.select(MacRange).order_by(
+        MacRange.created_at, MacRange.id)).all()
+
+
+def overlapping_range(session, first_key, last_key):
+    return session.scalars(sa.select(MacRange).where(
+        MacRange.first_key <= last_key,
+        MacRange.last_key >= first_key).limit(1)).first()
+
+
+def range_containing(session, key):
+    return session.scalars(sa.select(MacRange).where(
+        MacRange.first_key <= key, MacRange.last_key >= key)
+        .limit(1)).first()
+
+
+def delete_range(session, mac_range):
+    session.execute(sa.delete(MacRange).where(MacRange.id == mac_range.id))
+
+
+def count_change(session, mac_range_id, delta):
+    session.execute(sa.update(MacRange).where(MacRange.id == mac_range_id)
+                    .values(allocated_count=MacRange.allocated_count + delta,
+                            updated_at=MacRange.updated_at))
+
+
+def add_mac(session, **values):
+    mac = MacAddress(**values)
+    session.add(mac)
+    session.flush()
+    return mac
+
+
+def get_mac(session, address, lock=False):
+    query = sa.select(MacAddress).where(MacAddress.address == address)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def delete_mac(session, mac):
+    session.execute(sa.delete(MacAddress).where(MacAddress.id == mac.id))

@@ -1,0 +1,1 @@
+"""The domain: blocks, allocation, retention. No RPC, no config parsing."""

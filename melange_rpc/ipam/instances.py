@@ -1,0 +1,85 @@
+"""Instances: every interface of a device, all at once, and Nova's view."""
+
+from melange_rpc import exception
+from melange_rpc.db import addresses as db_addresses
+from melange_rpc.db import interfaces as db_interfaces
+from melange_rpc.db import routes as db_routes
+from melange_rpc.ipam import addresses
+from melange_rpc.ipam import interfaces
+from melange_rpc.ipam import network
+from melange_rpc.ipam import values
+
+_ITEM_KEYS = {'network_id', 'tenant_id', 'mac_address', 'addresses'}
+
+
+def allocate(session, device_id, tenant_id, items, may_act_for):
+    """Create each interface with its MAC and addresses (one transaction:
+    a failure at the last one leaves nothing of the first).
+
+    ``may_act_for(tenant_id)`` checks an item's network owner.
+    """
+    values.string(device_id, 'device_id')
+    if not isinstance(items, list) or not items or len(items) > 32:
+        raise exception.InvalidInput(
+            errors={'interfaces': 'must be a list of 1 to 32 interfaces'})
+    for item in items:
+        if not isinstance(item, dict) or not set(item) <= _ITEM_KEYS or (
+                'network_id' not in item):
+            raise exception.InvalidInput(
+                errors={'interfaces': 'each is {network_id, tenant_id?, '
+                                      'mac_address?, addresses?}'})
+    created = []
+    for item in items:
+        owner = may_act_for(item.get('tenant_id') or tenant_id)
+        values.string(item['network_id'], 'network_id')
+        interface = interfaces.create(
+            session, tenant_id, device_id=device_id,
+            mac_address=item.get('mac_address'),
+            network_id=item['network_id'])
+        created.append(interface)
+        network.allocate_for_interface(
+            session, item['network_id'], interface, tenant_id,
+            scope=owner, addresses_wanted=item.get('addresses'))
+    return created
+
+
+def deallocate(session, device_id, scope=None):
+    """Delete the device's interfaces (visible to ``scope``); return them."""
+    values.string(device_id, 'device_id')
+    found = db_interfaces.of_device(session, device_id, scope, lock=True)
+    for interface in found:
+        interfaces.delete(session, interface, addresses.deallocate)
+    return found
+
+
+def network_info(session, device_id, scope=None):
+    """The shape Nova builds its network_info from (see API.md)."""
+    result = []
+    for interface in db_interfaces.of_device(session, device_id, scope):
+        rows = db_addresses.of_interface(session, interface.id)
+        floating = {}
+        for row in db_addresses.floating_of(session, [r.id for r in rows]):
+            floating.setdefault(row.fixed_ip_id, []).append(
+                {'address': row.address, 'type': 'floating'})
+        routes = db_routes.for_blocks(session, {r.block_id for r in rows})
+        subnets = {}
+        for row in rows:
+            block = row.block
+            subnet = subnets.get(block.id)
+            if subnet is None:
+                subnet = subnets[block.id] = {
+                    'cidr': block.cidr, 'version': block.ip_version,
+                    'gateway': block.gateway,
+                    'dns': list(block.dns_nameservers or []),
+                    'routes': [{'destination': r.destination,
+                                'gateway': r.gateway}
+                               for r in routes[block.id]],
+                    'dhcp_options': dict(block.dhcp_options or {}),
+                    'ips': []}
+            subnet['ips'].append({'address': row.address, 'type': 'fixed',
+                                  'floating_ips': floating.get(row.id, [])})
+        result.append({'id': interface.id,
+                       'address': interface.mac_address,
+                       'network': {'id': interface.network_id,
+                                   'subnets': list(subnets.values())}})
+    return result

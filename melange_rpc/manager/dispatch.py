@@ -1,0 +1,179 @@
+"""The frame around every RPC method of the manager.
+
+``rpc_method`` turns a plain domain function into an RPC endpoint method:
+it checks the keyword arguments against the signature (a missing or
+unknown one is InvalidInput, never a bare TypeError), refuses a context
+without a project, opens the one transaction of the call, applies the
+idempotency key, and turns database errors into the API's typed errors.
+"""
+
+import functools
+import hashlib
+import inspect
+import json
+
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from melange_rpc import conf
+from melange_rpc.db import api as db_api
+from melange_rpc.db import idempotency
+from melange_rpc import exception
+from melange_rpc import notifications
+from melange_rpc import policy
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+IDEMPOTENCY_KEY = 'idempotency_key'
+MAX_KEY_LENGTH = 255
+
+
+def _check_arguments(name, parameters, kwargs):
+    unknown = set(kwargs) - set(parameters)
+    if unknown:
+        raise exception.InvalidInput(
+            errors={arg: 'unknown argument of %s' % name
+                    for arg in sorted(unknown)})
+    missing = [arg for arg, param in parameters.items()
+               if param.default is inspect.Parameter.empty
+               and arg not in kwargs]
+    if missing:
+        raise exception.InvalidInput(
+            errors={arg: 'required argument of %s' % name
+                    for arg in missing})
+
+
+# Argument types, checked before anything else runs: a number where an id
+# belongs must be InvalidInput, not a database error about operators.
+_STRINGS = {'address', 'cidr', 'description', 'destination', 'gateway',
+            'hostname', 'mac_address', 'marker', 'name', 'state', 'type',
+            'ipv6_address_mode'}
+_INTEGERS = {'limit', 'offset', 'length', 'octet', 'prefixlen',
+             'max_allocation', 'older_than'}
+_BOOLEANS = {'force', 'allocatable'}
+
+
+def _expected_type(arg):
+    if arg in _STRINGS or arg.endswith('_id'):
+        return str, 'a string'
+    if arg in _INTEGERS:
+        return int, 'an integer'
+    if arg in _BOOLEANS:
+        return bool, 'true or false'
+    return None, None
+
+
+def _check_types(kwargs):
+    errors = {}
+    for arg, value in kwargs.items():
+        expected, words = _expected_type(arg)
+        if expected is None or value is None:
+            continue
+        if not isinstance(value, expected) or (
+                expected is int and isinstance(value, bool)):
+            errors[arg] = 'must be %s' % words
+    if errors:
+        raise exception.InvalidInput(errors=errors)
+
+
+def _check_key(key):
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH:
+        raise exception.InvalidInput(
+            errors={IDEMPOTENCY_KEY: 'must be a string of 1 to %d '
+                                     'characters' % MAX_KEY_LENGTH})
+    return key
+
+
+def request_hash(kwargs):
+    text = json.dumps(kwargs, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
+def _idempotent(name, fn):
+    """Wrap ``fn(session)`` so a repeat of the same key returns the record."""
+    def run(endpoint, ctxt, session, key, kwargs):
+        digest = request_hash(kwargs)
+        record = idempotency.find(session, ctxt.project_id, key)
+        if record is not None:
+            if record.method != name or record.request_hash != digest:
+                raise exception.Conflict(
+                    'Idempotency key %r was used for another request.' % key)
+            LOG.debug('Repeat of %s with key %s: returning the stored '
+                      'result', name, key)
+            return record.result
+        result = fn(endpoint, ctxt, session, **kwargs)
+        idempotency.record(session, ctxt.project_id, key, name, digest,
+                           result, CONF.ipam.idempotency_ttl)
+        return result
+    return run
+
+
+def rpc_method(write=False, idempotent=False, project_required=True):
+    """Decorate ``fn(self, ctxt, session, **kwargs)`` as an RPC method.
+
+    Its policy rule is ``melange:<name>`` (melange_rpc.policies).
+    """
+    def decorate(fn):
+        name = fn.__name__
+        rule = 'melange:%s' % name
+        parameters = dict(list(inspect.signature(fn).parameters.items())[3:])
+        accepted = dict(parameters)
+        if idempotent:
+            accepted[IDEMPOTENCY_KEY] = inspect.Parameter(
+                IDEMPOTENCY_KEY, inspect.Parameter.KEYWORD_ONLY, default=None)
+        keyed = _idempotent(name, fn) if idempotent else None
+
+        def body(endpoint, ctxt, kwargs):
+            key = kwargs.pop(IDEMPOTENCY_KEY, None)
+
+            def attempt(session):
+                # A retried attempt starts with no queued events.
+                notifications.reset(ctxt)
+                if key is not None:
+                    return keyed(endpoint, ctxt, session, key, kwargs)
+                return fn(endpoint, ctxt, session, **kwargs)
+            return attempt
+
+        @functools.wraps(fn)
+        def method(self, ctxt, **kwargs):
+            try:
+                _check_arguments(name, accepted, kwargs)
+                _check_types(kwargs)
+                if kwargs.get(IDEMPOTENCY_KEY) is not None:
+                    _check_key(kwargs[IDEMPOTENCY_KEY])
+                if project_required and not ctxt.project_id:
+                    raise exception.Forbidden(
+                        'A request context without a project is refused.')
+                tenant_id = kwargs.get('tenant_id')
+                policy.authorize(ctxt, rule, tenant_id
+                                 if isinstance(tenant_id, str) else None)
+                run = body(self, ctxt, kwargs)
+                if not write:
+                    return db_api.reader(ctxt, run)
+                result = db_api.writer(ctxt, run)
+                notifications.send_queued(ctxt)
+                return result
+            except exception.MelangeError:
+                raise
+            except db_exc.DBDuplicateEntry as exc:
+                raise exception.Conflict(
+                    'A concurrent request created the same object (%s).'
+                    % ', '.join(exc.columns or ['unknown']))
+            except db_exc.DBDataError:
+                raise exception.InvalidInput(
+                    errors={'request': 'a value does not fit the store'})
+            except db_exc.DBConnectionError as exc:
+                raise exception.ServiceUnavailable(reason=type(exc).__name__)
+            except db_exc.DBReferenceError as exc:
+                raise exception.NotFound(
+                    'A referenced object does not exist (%s).' % exc.key)
+
+        # Business errors are the caller's, not the server's: oslo.messaging
+        # logs them without a traceback.
+        wrapped = messaging.expected_exceptions(exception.MelangeError)(
+            method)
+        wrapped.rpc_arguments = tuple(accepted)
+        return wrapped
+    return decorate

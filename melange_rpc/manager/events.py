@@ -1,0 +1,43 @@
+"""Payloads of the notifications the manager queues (see notifications).
+
+Every payload that concerns a network names it, so a listener such as the
+DHCP agent can resync just that network.
+"""
+
+from melange_rpc import notifications
+
+
+def ip(ctxt, event_type, row):
+    notifications.queue(ctxt, event_type, {
+        'ip_id': row.id, 'address': row.address, 'block_id': row.block_id,
+        'network_id': row.block.network_id,
+        'interface_id': row.interface_id, 'tenant_id': row.tenant_id,
+        'mac_address': row.interface.mac_address if row.interface else None})
+
+
+def block(ctxt, event_type, row):
+    notifications.queue(ctxt, event_type, {
+        'block_id': row.id, 'cidr': row.cidr, 'network_id': row.network_id,
+        'tenant_id': row.tenant_id, 'type': row.type})
+
+
+def interface(ctxt, event_type, row):
+    notifications.queue(ctxt, event_type, {
+        'interface_id': row.id, 'network_id': row.network_id,
+        'device_id': row.device_id, 'tenant_id': row.tenant_id,
+        'mac_address': row.mac_address})
+
+
+def mac(ctxt, event_type, mac_address, interface_id=None):
+    notifications.queue(ctxt, event_type, {'mac_address': mac_address,
+                                           'interface_id': interface_id})
+
+
+def floating_ip(ctxt, event_type, row, fixed_ip_id):
+    notifications.queue(ctxt, event_type, {
+        'floating_ip_id': row.id, 'address': row.address,
+        'fixed_ip_id': fixed_ip_id, 'tenant_id': row.tenant_id})
+
+
+def reclaimed(ctxt, count):
+    notifications.queue(ctxt, 'ip.reclaim', {'reclaimed': count})

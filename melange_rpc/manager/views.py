@@ -1,0 +1,97 @@
+"""Rows to the result dicts of API.md (Block, IpAddress, IpConfig)."""
+
+from melange_rpc.ipam import addressing
+from melange_rpc.ipam import blocks
+
+
+def _time(value):
+    return value.isoformat() + 'Z' if value is not None else None
+
+
+def block(row):
+    cidr = blocks.cidr_of(row)
+    return {
+        'id': row.id, 'name': row.name, 'cidr': row.cidr,
+        'ip_version': row.ip_version, 'type': row.type,
+        'tenant_id': row.tenant_id, 'network_id': row.network_id,
+        'parent_id': row.parent_id, 'policy_id': row.policy_id,
+        'gateway': row.gateway, 'netmask': addressing.netmask(cidr),
+        'broadcast': addressing.broadcast(cidr),
+        'dns_nameservers': list(row.dns_nameservers or []),
+        'dhcp_options': dict(row.dhcp_options or {}),
+        'ipv6_address_mode': row.ipv6_address_mode,
+        'allocatable': row.allocatable,
+        'max_allocation': row.max_allocation,
+        'created_at': _time(row.created_at),
+        'updated_at': _time(row.updated_at),
+    }
+
+
+def address(row):
+    interface = row.interface
+    return {
+        'id': row.id, 'address': row.address, 'ip_version': row.ip_version,
+        'block_id': row.block_id, 'network_id': row.block.network_id,
+        'interface_id': row.interface_id, 'tenant_id': row.tenant_id,
+        'device_id': row.device_id,
+        'mac_address': interface.mac_address if interface else None,
+        'state': 'allocated' if row.deallocated_at is None else 'deallocated',
+        'deallocated_at': _time(row.deallocated_at),
+        'leased': row.leased, 'leased_at': _time(row.leased_at),
+        'created_at': _time(row.created_at),
+        'updated_at': _time(row.updated_at),
+        'fixed_ip_id': row.fixed_ip_id,
+    }
+
+
+def policy(row, ranges, octets):
+    return {
+        'id': row.id, 'name': row.name, 'description': row.description,
+        'tenant_id': row.tenant_id,
+        'unusable_ranges': [unusable_range(r) for r in ranges],
+        'unusable_octets': [unusable_octet(o) for o in octets],
+    }
+
+
+def unusable_range(row):
+    return {'id': row.id, 'offset': row.offset, 'length': row.length}
+
+
+def unusable_octet(row):
+    return {'id': row.id, 'octet': row.octet}
+
+
+def route(row):
+    return {'id': row.id, 'block_id': row.block_id,
+            'destination': row.destination, 'gateway': row.gateway}
+
+
+def ip_config(row, routes):
+    """An IpAddress with what a host needs of its block."""
+    result = address(row)
+    view = block(row.block)
+    result['block'] = {
+        key: view[key] for key in ('id', 'cidr', 'gateway', 'netmask',
+                                   'broadcast', 'network_id',
+                                   'dns_nameservers', 'dhcp_options')}
+    result['block']['routes'] = [{'destination': r.destination,
+                                  'gateway': r.gateway} for r in routes]
+    return result
+
+
+def interface(row, ip_configs):
+    return {'id': row.id, 'device_id': row.device_id,
+            'tenant_id': row.tenant_id, 'mac_address': row.mac_address,
+            'network_id': row.network_id, 'ip_addresses': ip_configs,
+            'created_at': _time(row.created_at)}
+
+
+def mac_range(row, size):
+    return {'id': row.id, 'cidr': row.cidr, 'size': size,
+            'allocated': row.allocated_count,
+            'created_at': _time(row.created_at)}
+
+
+def page(items, next_marker, render):
+    return {'items': [render(item) for item in items],
+            'next_marker': next_marker}
