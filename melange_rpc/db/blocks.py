@@ -1,6 +1,7 @@
 """SQL for IP blocks."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import attributes
 
 from melange_rpc.db import models
 from melange_rpc.db import pagination
@@ -22,14 +23,37 @@ def _owned_by(query, tenant_id):
                        IpBlock.type == 'private')
 
 
+_LOCKED = 'melange_locked_blocks'
+
+
 def get(session, block_id, tenant_id=None, lock=False):
-    """The block, or None; ``tenant_id`` scopes the lookup to an owner."""
+    """The block, or None; ``tenant_id`` scopes the lookup to an owner.
+
+    ``lock`` reads it FOR UPDATE: the newest committed version, held
+    until the transaction ends.
+    """
     query = sa.select(IpBlock).where(IpBlock.id == block_id)
     if tenant_id is not None:
         query = _owned_by(query, tenant_id)
     if lock:
-        query = query.with_for_update()
-    return session.scalars(query).first()
+        query = query.with_for_update().execution_options(
+            populate_existing=True)
+    block = session.scalars(query).first()
+    if lock and block is not None:
+        session.info.setdefault(_LOCKED, set()).add(block.id)
+    return block
+
+
+def lock(session, block):
+    """Hold ``block``'s row lock for the rest of the transaction, reading
+    it afresh; a block this transaction already locked costs nothing.
+
+    (A session is one transaction: the manager opens one per call.)
+    """
+    held = session.info.setdefault(_LOCKED, set())
+    if block.id not in held:
+        session.refresh(block, with_for_update=True)
+        held.add(block.id)
 
 
 def list_page(session, limit=None, marker=None, scope=None, **filters):
@@ -73,14 +97,20 @@ def has_subnets(session, block_id):
     ).first() is not None
 
 
-def count_change(session, block_id, allocated=0, retained=0):
-    """Move the block's counters in step with its addresses (atomic)."""
+def count_change(session, block, allocated=0, retained=0):
+    """Move the block's counters in step with its addresses (atomic), in
+    the database and in the loaded ``block`` alike."""
     session.execute(
-        sa.update(IpBlock).where(IpBlock.id == block_id).values(
+        sa.update(IpBlock).where(IpBlock.id == block.id).values(
             allocated_count=IpBlock.allocated_count + allocated,
             retained_count=IpBlock.retained_count + retained,
             # Counters are bookkeeping, not a change of the block.
             updated_at=IpBlock.updated_at))
+    # Without marking the object dirty: the UPDATE above already wrote it.
+    attributes.set_committed_value(block, 'allocated_count',
+                                   block.allocated_count + allocated)
+    attributes.set_committed_value(block, 'retained_count',
+                                   block.retained_count + retained)
 
 
 def in_network(session, network_id, tenant_id=None, lock=False):

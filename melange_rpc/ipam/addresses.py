@@ -32,14 +32,17 @@ def allocate(session, block, tenant_id, interface=None, address=None,
     if interface is not None:
         interfaces.join_network(interface, block.network_id)
         mac_address = interface.mac_address or mac_address
-    allocator.check_can_allocate(session, block)
-    policy = policies.exclusions_for(session, block)
-    if ip is None and block.ipv6_address_mode == 'slaac':
-        ip = _eui64(block, mac_address)
-    if ip is None:
-        value = allocator.allocate_lowest(session, block, policy)
-    else:
-        value = allocator.allocate_specific(session, block, ip, policy)
+    try:
+        allocator.check_can_allocate(session, block)
+        policy = policies.exclusions_for(session, block)
+        if ip is None and block.ipv6_address_mode == 'slaac':
+            ip = _eui64(block, mac_address)
+        if ip is None:
+            value = allocator.allocate_lowest(session, block, policy)
+        else:
+            value = allocator.allocate_specific(session, block, ip, policy)
+    except exception.MelangeError as error:
+        allocator.refuse(session, block, error)
     row = db_addresses.add(
         session, id=str(uuid.uuid4()), block_id=block.id,
         address=str(netaddr.IPAddress(value, version=block.ip_version)),
@@ -48,7 +51,7 @@ def allocate(session, block, tenant_id, interface=None, address=None,
         tenant_id=tenant_id,
         device_id=interface.device_id if interface is not None else device_id,
         leased=False)
-    db_blocks.count_change(session, block.id, allocated=1)
+    db_blocks.count_change(session, block, allocated=1)
     return row
 
 
@@ -77,7 +80,7 @@ def deallocate(session, row):
         row.deallocated_at = models.utcnow()
         row.leased = False
         db_addresses.disassociate_floating(session, row.id)
-        db_blocks.count_change(session, row.block_id, allocated=-1,
+        db_blocks.count_change(session, row.block, allocated=-1,
                                retained=1)
         session.flush()
     return row
@@ -90,7 +93,7 @@ def restore(session, row):
             interface = interfaces.get(session, row.interface_id, lock=True)
             interfaces.join_network(interface, row.block.network_id)
         row.deallocated_at = None
-        db_blocks.count_change(session, row.block_id, allocated=1,
+        db_blocks.count_change(session, row.block, allocated=1,
                                retained=-1)
         session.flush()
     return row
@@ -106,7 +109,7 @@ def reclaim(session, older_than):
         for row in rows:
             block = row.block
             db_addresses.delete(session, row)
-            db_blocks.count_change(session, block.id, retained=-1)
+            db_blocks.count_change(session, block, retained=-1)
             allocator.release(session, block, int(row.address_key, 16),
                               policies.exclusions_for(session, block))
         session.expunge_all()

@@ -24,25 +24,35 @@ _MAX_ATTEMPTS = 64
 
 
 def check_can_allocate(session, block):
-    """Lock the block, then refuse if it cannot allocate now.
+    """Lock the block, then refuse if its cap is reached.
 
-    Every allocation from a block takes the block's row lock first. The
-    call would take it anyway, last, to move the block's counters; taking
-    it first makes workers queue on one primary-key row before they touch
-    the free intervals. Locking a free interval first let InnoDB
-    (MariaDB) deadlock: its next-key locks on the (block_id, first_key)
-    index meet the index entry that the interval's update moves. The lock
-    also keeps two workers from both taking the last address that
-    ``max_allocation`` allows.
+    Every allocation from a block holds the block's row lock. The call
+    needs it anyway to move the block's counters; taking it first makes
+    workers queue on one primary-key row before they touch the free
+    intervals. Locking a free interval first let InnoDB (MariaDB)
+    deadlock: its next-key locks on the (block_id, first_key) index meet
+    the index entry that the interval's update moves. The lock also keeps
+    two workers from both taking the last address ``max_allocation``
+    allows.
     """
-    session.refresh(block, with_for_update=True)
-    if db_blocks.has_subnets(session, block.id):
-        raise exception.AllocationNotAllowed(
-            reason='block %s is divided into subnets' % block.cidr)
+    db_blocks.lock(session, block)
     if (block.max_allocation is not None
             and block.allocated_count + block.retained_count
             >= block.max_allocation):
         raise exception.NoMoreAddresses(block_id=block.id)
+
+
+def refuse(session, block, error):
+    """Raise ``error``, or AllocationNotAllowed if the block is divided.
+
+    A divided block has no free space (subnets.create clears it), so the
+    allocator meets it as "nothing free"; the reason is looked up only
+    then, never on the way to a successful allocation.
+    """
+    if db_blocks.has_subnets(session, block.id):
+        raise exception.AllocationNotAllowed(
+            reason='block %s is divided into subnets' % block.cidr)
+    raise error
 
 
 def allocate_lowest(session, block, policy):

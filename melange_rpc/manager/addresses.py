@@ -31,7 +31,9 @@ class AddressEndpoint:
                     mac_address=None):
         lessee = tenancy.acting_tenant(ctxt, tenant_id)
         scope = tenancy.scope(ctxt)
-        block = blocks.get(session, block_id, scope)
+        # Locked now: the allocation needs the lock, and this read is then
+        # the only one of the block.
+        block = blocks.get(session, block_id, scope, lock=True)
         interface = None
         if interface_id is not None:
             interface = interfaces.get_or_create(
