@@ -26,19 +26,33 @@ def _owned_by(query, tenant_id):
 _LOCKED = 'melange_locked_blocks'
 
 
+def _get_statements():
+    """get()'s four shapes (scoped or not, locked or not), built once."""
+    by_id = sa.select(IpBlock).where(IpBlock.id == sa.bindparam('block_id'))
+    scoped = _owned_by(by_id, sa.bindparam('tenant'))
+    locking = {'populate_existing': True}
+    return {
+        (False, False): by_id,
+        (True, False): scoped,
+        (False, True): by_id.with_for_update().execution_options(**locking),
+        (True, True): scoped.with_for_update().execution_options(**locking),
+    }
+
+
+_GET = _get_statements()
+
+
 def get(session, block_id, tenant_id=None, lock=False):
     """The block, or None; ``tenant_id`` scopes the lookup to an owner.
 
     ``lock`` reads it FOR UPDATE: the newest committed version, held
     until the transaction ends.
     """
-    query = sa.select(IpBlock).where(IpBlock.id == block_id)
+    params = {'block_id': block_id}
     if tenant_id is not None:
-        query = _owned_by(query, tenant_id)
-    if lock:
-        query = query.with_for_update().execution_options(
-            populate_existing=True)
-    block = session.scalars(query).first()
+        params['tenant'] = tenant_id
+    block = session.scalars(_GET[tenant_id is not None, bool(lock)],
+                            params).first()
     if lock and block is not None:
         session.info.setdefault(_LOCKED, set()).add(block.id)
     return block
@@ -50,10 +64,8 @@ def lock(session, block):
 
     (A session is one transaction: the manager opens one per call.)
     """
-    held = session.info.setdefault(_LOCKED, set())
-    if block.id not in held:
-        session.refresh(block, with_for_update=True)
-        held.add(block.id)
+    if block.id not in session.info.get(_LOCKED, ()):
+        get(session, block.id, lock=True)
 
 
 def list_page(session, limit=None, marker=None, scope=None, **filters):
@@ -97,15 +109,24 @@ def has_subnets(session, block_id):
     ).first() is not None
 
 
+_COUNT_CHANGE = sa.update(IpBlock.__table__).where(
+    IpBlock.__table__.c.id == sa.bindparam('block_id')).values(
+        allocated_count=IpBlock.__table__.c.allocated_count
+        + sa.bindparam('allocated'),
+        retained_count=IpBlock.__table__.c.retained_count
+        + sa.bindparam('retained'))
+
+
 def count_change(session, block, allocated=0, retained=0):
     """Move the block's counters in step with its addresses (atomic), in
-    the database and in the loaded ``block`` alike."""
-    session.execute(
-        sa.update(IpBlock).where(IpBlock.id == block.id).values(
-            allocated_count=IpBlock.allocated_count + allocated,
-            retained_count=IpBlock.retained_count + retained,
-            # Counters are bookkeeping, not a change of the block.
-            updated_at=IpBlock.updated_at))
+    the database and in the loaded ``block`` alike.
+
+    A Core UPDATE: counters are bookkeeping, not a change of the block,
+    so ``updated_at`` stays as it is.
+    """
+    session.execute(_COUNT_CHANGE, {'block_id': block.id,
+                                    'allocated': allocated,
+                                    'retained': retained})
     # Without marking the object dirty: the UPDATE above already wrote it.
     attributes.set_committed_value(block, 'allocated_count',
                                    block.allocated_count + allocated)

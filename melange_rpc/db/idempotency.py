@@ -7,6 +7,15 @@ import sqlalchemy as sa
 from melange_rpc.db import models
 
 Key = models.IdempotencyKey
+_table = Key.__table__
+
+# Built once: every call that changes state runs these two.
+_FIND = sa.select(_table.c.id, _table.c.method, _table.c.request_hash,
+                  _table.c.result, _table.c.expires_at).where(
+    _table.c.project_id == sa.bindparam('project'),
+    _table.c.key == sa.bindparam('idem_key'))
+_DELETE = sa.delete(_table).where(_table.c.id == sa.bindparam('record_id'))
+_INSERT = sa.insert(_table)
 
 
 def find(session, project_id, key):
@@ -15,21 +24,20 @@ def find(session, project_id, key):
     An expired record is deleted here, so that the call about to run can
     store its own under the same key (the unique key would refuse it).
     """
-    record = session.scalars(
-        sa.select(Key).where(Key.project_id == project_id,
-                             Key.key == key)).first()
+    record = session.execute(_FIND, {'project': project_id,
+                                     'idem_key': key}).first()
     if record is not None and record.expires_at <= models.utcnow():
-        session.execute(sa.delete(Key).where(Key.id == record.id))
+        session.execute(_DELETE, {'record_id': record.id})
         return None
     return record
 
 
 def record(session, project_id, key, method, request_hash, result, ttl):
     now = models.utcnow()
-    session.execute(sa.insert(Key).values(
-        project_id=project_id, key=key, method=method,
-        request_hash=request_hash, result=result, created_at=now,
-        expires_at=now + datetime.timedelta(seconds=ttl)))
+    session.execute(_INSERT, {
+        'project_id': project_id, 'key': key, 'method': method,
+        'request_hash': request_hash, 'result': result, 'created_at': now,
+        'expires_at': now + datetime.timedelta(seconds=ttl)})
 
 
 def purge_expired(session, limit=1000):

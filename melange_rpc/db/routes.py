@@ -8,15 +8,20 @@ from melange_rpc.db import pagination
 Route = models.Route
 
 
+# Built once: every IpConfig carries its block's routes.
+_FOR_BLOCKS = (sa.select(Route.__table__)
+               .where(Route.__table__.c.block_id.in_(
+                   sa.bindparam('block_ids', expanding=True)))
+               .order_by(Route.__table__.c.created_at,
+                         Route.__table__.c.id))
+
+
 def for_blocks(session, block_ids):
-    """Routes of several blocks at once: {block_id: [Route, ...]}."""
+    """Routes of several blocks at once: {block_id: [route row, ...]}."""
     result = {block_id: [] for block_id in block_ids}
     if not result:
         return result
-    rows = session.scalars(
-        sa.select(Route).where(Route.block_id.in_(list(result)))
-        .order_by(Route.created_at, Route.id))
-    for route in rows:
+    for route in session.execute(_FOR_BLOCKS, {'block_ids': list(result)}):
         result[route.block_id].append(route)
     return result
 
