@@ -1,9 +1,12 @@
 """A policy file loosens and tightens rules; secrets stay out of the logs."""
 
+import time
+
 import pytest
 
 from melange_rpc import context
 from melange_rpc import exception
+from melange_rpc import policy
 from tests.functional import conftest
 from tests import server as server_fixture
 
@@ -28,6 +31,7 @@ def governed(exchange, tmp_path_factory):
     server.create()
     server.start()
     service = conftest.Melange(server)
+    service.policy_file = policy_file
     server.wait_ready(service.api, service.admin)
     yield service
     server.destroy()
@@ -55,6 +59,38 @@ def test_untouched_rules_keep_their_defaults(governed):
     member = context.RequestContext(project_id='p', roles=['member'])
     with pytest.raises(exception.Forbidden):
         governed.api.reclaim_deallocated_ips(member)
+
+
+def _until(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def _ping_allowed(service, ctxt):
+    try:
+        service.api.ping(ctxt)
+    except exception.Forbidden:
+        return False
+    return True
+
+
+def test_an_edited_policy_file_takes_effect_without_a_restart(governed):
+    member = governed.tenant()
+    assert _ping_allowed(governed, member)
+    # Remembered decisions last DECISION_TTL seconds; give it that twice.
+    wait = 2 * policy.DECISION_TTL + 2
+    try:
+        governed.policy_file.write_text(
+            POLICY + '"melange:ping": "role:admin"\n')
+        assert _until(lambda: not _ping_allowed(governed, member), wait)
+    finally:
+        governed.policy_file.write_text(POLICY)
+    assert _until(lambda: _ping_allowed(governed, member), wait)
+    assert governed.server.process.poll() is None
 
 
 def test_the_log_never_shows_transport_credentials(governed):
