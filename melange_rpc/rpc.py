@@ -6,6 +6,7 @@ manager and the rpcapi see only targets, endpoints and contexts.
 
 from oslo_config import cfg
 import oslo_messaging as messaging
+from oslo_messaging import opts as messaging_opts
 from oslo_messaging.rpc import dispatcher
 from oslo_messaging.rpc import server as rpc_server
 from oslo_messaging import transport as messaging_transport
@@ -34,6 +35,17 @@ def set_defaults(control_exchange='melange'):
     # Registered now (oslo.messaging would on first use) so that the
     # options are parsed, validated and logged (masked) at start-up.
     CONF.register_opts(messaging_transport._transport_opts)
+    # The executor's and the driver's options appear when a server or a
+    # transport is made; registering (copies of) them now lets us set
+    # our defaults, and oslo.messaging's own registration later finds
+    # them equal.
+    for group, options in messaging_opts.list_opts():
+        if group in (None, 'oslo_messaging_rabbit'):
+            CONF.register_opts(options, group=group)
+    messaging_opts.set_defaults(
+        CONF, executor_thread_pool_size=conf.default.EXECUTOR_THREADS)
+    CONF.set_default('rabbit_qos_prefetch_count', conf.default.PREFETCH,
+                     group='oslo_messaging_rabbit')
 
 
 def get_transport(url=None):

@@ -2,11 +2,19 @@
 
 from oslo_db import options as db_options
 
+from melange_rpc.conf import default
+
 DEFAULT_CONNECTION = 'sqlite:///$state_path/melange.sqlite'
 
 
 def register_opts(conf):
-    db_options.set_defaults(conf, connection=DEFAULT_CONNECTION)
+    # One pooled connection per executor thread, kept: oslo.db's default
+    # (5 kept, 50 more opened and closed on demand) made a busy worker
+    # open a PostgreSQL backend for most calls. The overflow serves the
+    # periodic tasks and the odd burst.
+    db_options.set_defaults(conf, connection=DEFAULT_CONNECTION,
+                            max_pool_size=default.EXECUTOR_THREADS,
+                            max_overflow=default.EXECUTOR_THREADS // 2)
 
 
 def list_opts():

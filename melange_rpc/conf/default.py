@@ -6,6 +6,18 @@ import socket
 from oslo_config import cfg
 
 
+# Calls a worker runs at once (oslo.messaging's executor_thread_pool_size,
+# 64 by its own default). A call is a short transaction, and calls on one
+# block queue on its row lock: threads past a few per core add GIL
+# contention and lock convoys, not throughput (benchmarks/README.md).
+EXECUTOR_THREADS = 16
+# Messages RabbitMQ hands a worker before it acknowledges earlier ones
+# (rabbit_qos_prefetch_count; 0, unlimited, by default): as many as it
+# has threads, so that a worker that is busy does not hoard calls that
+# an idle one could run.
+PREFETCH = EXECUTOR_THREADS
+
+
 def _default_state_path():
     # Operators expect /var/lib/<service>; a developer running as an
     # ordinary user gets a directory under their home instead.
