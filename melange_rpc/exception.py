@@ -151,6 +151,11 @@ class AllocationNotAllowed(MelangeError):
 
 
 class ServiceUnavailable(MelangeError):
-    """The database could not be reached; nothing was changed. Retry."""
+    """The database could not be reached, after the manager's own retries.
+
+    If the connection broke while the call committed, the change may have
+    been made: send the call again with the same idempotency key (the
+    rpcapi helpers do) and it answers with what was done, or does it.
+    """
 
     msg_fmt = "The IPAM store is unavailable: %(reason)s"

@@ -27,10 +27,10 @@ class Server:
     """melange-rpc-server on its own database and topic."""
 
     def __init__(self, backend, tmpdir, exchange, workers=2, extra=None,
-                 name=''):
+                 name='', transport_url=None, admin_url=None):
         self.backend = backend
         self.tmpdir = tmpdir
-        self.database = services.Database(backend, tmpdir)
+        self.database = services.Database(backend, tmpdir, admin_url)
         if name:
             self.database.name += '_' + name
             self.database.url = self.database.url.replace(
@@ -40,7 +40,7 @@ class Server:
         self.log_path = os.path.join(tmpdir, 'server-%s.log' % backend)
         options = {
             'DEFAULT': {
-                'transport_url': services.RABBIT_URL,
+                'transport_url': transport_url or services.RABBIT_URL,
                 'control_exchange': exchange,
                 'rpc_topic': self.topic,
                 'host': 'test-%s' % (name or backend),
@@ -106,7 +106,9 @@ class Server:
     @property
     def engine(self):
         if self._engine is None:
-            self._engine = sa.create_engine(self.database.url)
+            # pre_ping: a test may have restarted the database since.
+            self._engine = sa.create_engine(self.database.url,
+                                            pool_pre_ping=True)
         return self._engine
 
     def destroy(self):

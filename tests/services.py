@@ -46,16 +46,19 @@ def require_rabbitmq():
 class Database:
     """A database of its own for one backend, created and dropped here."""
 
-    def __init__(self, backend, tmpdir):
+    def __init__(self, backend, tmpdir, admin_url=None):
         self.backend = backend
         self.name = run_name(backend)
         if backend == 'sqlite':
             self.url = 'sqlite:///%s' % os.path.join(tmpdir, self.name +
                                                       '.sqlite')
             return
-        admin_url = (POSTGRES_ADMIN_URL if backend == 'postgresql'
-                     else MYSQL_ADMIN_URL)
-        self._admin = sa.create_engine(admin_url,
+        admin_url = admin_url or (POSTGRES_ADMIN_URL
+                                  if backend == 'postgresql'
+                                  else MYSQL_ADMIN_URL)
+        self.port = sa.engine.make_url(admin_url).port or (
+            5432 if backend == 'postgresql' else 3306)
+        self._admin = sa.create_engine(admin_url, pool_pre_ping=True,
                                        isolation_level='AUTOCOMMIT')
         url = sa.engine.make_url(admin_url).set(database=self.name)
         if backend == 'mysql':
@@ -65,8 +68,7 @@ class Database:
     def create(self):
         if self.backend == 'sqlite':
             return
-        port = 5432 if self.backend == 'postgresql' else 3306
-        require_port(self.backend, '127.0.0.1', port)
+        require_port(self.backend, '127.0.0.1', self.port)
         with self._admin.connect() as conn:
             if self.backend == 'postgresql':
                 conn.exec_driver_sql('CREATE DATABASE "%s"' % self.name)

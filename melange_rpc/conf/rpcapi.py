@@ -20,9 +20,15 @@ client_opts = [
                help='Seconds a call waits for its reply. Default: '
                     '[DEFAULT] rpc_response_timeout.'),
     cfg.IntOpt('call_retries', default=2, min=0,
-               help='How many times a call that timed out is sent again. '
-                    'State-changing calls carry the same idempotency key on '
-                    'every attempt, so a retry never acts twice.'),
+               help='How many times a call that timed out, or that the '
+                    'manager answered with ServiceUnavailable (database '
+                    'unreachable), is sent again. State-changing calls '
+                    'carry the same idempotency key on every attempt, so a '
+                    'retry never acts twice.'),
+    cfg.FloatOpt('retry_interval', default=1.0, min=0,
+                 help='Seconds to wait before sending again a call the '
+                      'manager answered with ServiceUnavailable; doubled '
+                      'at each further attempt.'),
 ]
 
 

@@ -17,6 +17,8 @@ from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 
+from melange_rpc.db import gates
+
 context_manager = enginefacade.transaction_context()
 context_manager.configure(sqlite_fk=True)
 
@@ -58,6 +60,21 @@ def dispose():
         get_engine().dispose()
 
 
+@contextlib.contextmanager
+def _connect_failures_as_connection_errors():
+    """A connect that fails (the server is down, starting or stopping) is
+    a DBConnectionError: oslo.db recognises only older libpq's wording of
+    it for PostgreSQL ("could not connect to server"), and passes the
+    rest on as a bare OperationalError. A failure with no statement is
+    one of connecting."""
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        if exc.statement is None:
+            raise db_exc.DBConnectionError(exc) from exc
+        raise
+
+
 def _is_retriable(exc):
     return isinstance(exc, (db_exc.DBDeadlock, db_exc.DBDuplicateEntry,
                             db_exc.DBConnectionError))
@@ -68,11 +85,17 @@ def _is_retriable(exc):
                            exception_checker=_is_retriable)
 def writer(ctxt, fn):
     """Run ``fn(session)`` in one write transaction, retrying races."""
-    with _sqlite_writer_turn():
-        with context_manager.writer.using(ctxt) as session:
-            if session.bind.dialect.name == 'sqlite':
-                session.execute(_SQLITE_TAKE_WRITE_LOCK)
-            return fn(session)
+    session = None
+    try:
+        with _connect_failures_as_connection_errors(), _sqlite_writer_turn():
+            with context_manager.writer.using(ctxt) as session:
+                if session.bind.dialect.name == 'sqlite':
+                    session.execute(_SQLITE_TAKE_WRITE_LOCK)
+                return fn(session)
+    finally:
+        # Committed or rolled back: the row locks are gone, so is the gate.
+        if session is not None:
+            gates.leave(session)
 
 
 def _sqlite_writer_turn():
@@ -93,5 +116,6 @@ def _sqlite_writer_turn():
                            retry_on_disconnect=True)
 def reader(ctxt, fn):
     """Run ``fn(session)`` in one read-only transaction."""
-    with context_manager.reader.using(ctxt) as session:
-        return fn(session)
+    with _connect_failures_as_connection_errors():
+        with context_manager.reader.using(ctxt) as session:
+            return fn(session)

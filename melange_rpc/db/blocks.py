@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import attributes
 
+from melange_rpc.db import gates
 from melange_rpc.db import models
 from melange_rpc.db import pagination
 
@@ -51,10 +52,13 @@ def get(session, block_id, tenant_id=None, lock=False):
     params = {'block_id': block_id}
     if tenant_id is not None:
         params['tenant'] = tenant_id
+    if lock:
+        gates.enter(session, 'block:' + block_id)
     block = session.scalars(_GET[tenant_id is not None, bool(lock)],
                             params).first()
     if lock and block is not None:
         session.info.setdefault(_LOCKED, set()).add(block.id)
+        session.info['holds_row_locks'] = True
     return block
 
 

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from melange_rpc.db import free_ranges
+from melange_rpc.db import gates
 from melange_rpc.db import models
 from melange_rpc.db import pagination
 
@@ -20,10 +21,20 @@ def add_range(session, **values):
 
 
 def get_range(session, mac_range_id, lock=False):
+    """The range, or None; ``lock`` reads it afresh FOR UPDATE.
+
+    Every change to a range's free MACs holds the range's row lock
+    first, as allocations from a block hold the block's (db.blocks.get).
+    """
     query = sa.select(MacRange).where(MacRange.id == mac_range_id)
     if lock:
-        query = query.with_for_update()
-    return session.scalars(query).first()
+        gates.enter(session, 'mac-range:' + mac_range_id)
+        query = query.with_for_update().execution_options(
+            populate_existing=True)
+    mac_range = session.scalars(query).first()
+    if lock:
+        session.info['holds_row_locks'] = True
+    return mac_range
 
 
 def list_ranges(session, limit=None, marker=None):

@@ -42,6 +42,17 @@ def check_can_allocate(session, block):
         raise exception.NoMoreAddresses(block_id=block.id)
 
 
+def seems_full(block):
+    """Whether the block's counters, as read (without its lock), leave no
+    usable address: network-level allocation passes such a block by
+    instead of queueing on its lock to learn that it is full. A block
+    whose policy fills it up is found full under the lock instead."""
+    usable = space.usable_size(blocks.cidr_of(block))
+    if block.gateway is not None:
+        usable -= 1
+    return block.allocated_count + block.retained_count >= usable
+
+
 def refuse(session, block, error):
     """Raise ``error``, or AllocationNotAllowed if the block is divided.
 

@@ -5,6 +5,7 @@ from melange_rpc.db import addresses as db_addresses
 from melange_rpc.db import nat as db_nat
 from melange_rpc.ipam import addressing
 from melange_rpc.ipam import addresses
+from melange_rpc.ipam import allocator
 from melange_rpc.ipam import blocks
 from melange_rpc.ipam import network
 from melange_rpc.ipam import values
@@ -50,6 +51,8 @@ def allocate(session, network_id, tenant_id, address=None, scope=None):
                                           cidr='any public block of %s'
                                                % network_id)
     for block in public:
+        if allocator.seems_full(block):
+            continue
         try:
             return addresses.allocate(session, block, tenant_id)
         except (exception.NoMoreAddresses, exception.AllocationNotAllowed):

@@ -90,6 +90,10 @@ def allocate(session, interface_id=None):
     if not ranges:
         return None
     for mac_range in ranges:
+        # A full range (read without a lock: a hint) is not locked at all.
+        if mac_range.allocated_count >= size(mac_range):
+            continue
+        db_macs.get_range(session, mac_range.id, lock=True)
         for _ in range(_MAX_ATTEMPTS):
             interval = db_macs.FREE.lowest(session, mac_range.id)
             if interval is None:
@@ -110,6 +114,7 @@ def record(session, mac_address, interface_id=None):
     mac_range = db_macs.range_containing(session, addressing.key(value))
     range_id = None
     if mac_range is not None:
+        db_macs.get_range(session, mac_range.id, lock=True)
         interval = db_macs.FREE.containing(session, mac_range.id, value)
         if interval is None or not db_macs.FREE.take(
                 session, mac_range.id, interval, value):

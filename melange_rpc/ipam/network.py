@@ -5,6 +5,7 @@ from melange_rpc.db import addresses as db_addresses
 from melange_rpc.db import blocks as db_blocks
 from melange_rpc.ipam import addressing
 from melange_rpc.ipam import addresses
+from melange_rpc.ipam import allocator
 from melange_rpc.ipam import blocks
 
 
@@ -42,6 +43,8 @@ def allocate_for_interface(session, network_id, interface, tenant_id,
 
 def _allocate_first(session, family, usable, interface, tenant_id):
     for block in usable:
+        if allocator.seems_full(block):
+            continue
         try:
             return addresses.allocate(session, block, tenant_id,
                                       interface=interface)

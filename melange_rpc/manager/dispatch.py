@@ -164,8 +164,11 @@ def rpc_method(write=False, idempotent=False, project_required=True):
             except db_exc.DBDataError:
                 raise exception.InvalidInput(
                     errors={'request': 'a value does not fit the store'})
-            except db_exc.DBConnectionError as exc:
-                raise exception.ServiceUnavailable(reason=type(exc).__name__)
+            except db_exc.DBConnectionError:
+                LOG.warning('%s: the database could not be reached', name)
+                raise exception.ServiceUnavailable(
+                    reason='the database could not be reached; send the '
+                           'call again with the same idempotency key')
             except db_exc.DBReferenceError as exc:
                 raise exception.NotFound(
                     'A referenced object does not exist (%s).' % exc.key)

@@ -25,17 +25,21 @@ API version history:
 
 Every method that changes state sends an ``idempotency_key`` (the caller's,
 or a fresh one per helper call) and, when the reply does not arrive in
-time, sends the same call again with the same key: the manager answers a
-repeat with the first call's result, so a lost reply never allocates twice.
+time or the manager answers ServiceUnavailable (its database is out of
+reach), sends the same call again with the same key: the manager answers
+a repeat with the first call's result, so a lost reply never allocates
+twice.
 """
 
 import copy
+import time
 import uuid
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from melange_rpc import conf
+from melange_rpc import exception
 from melange_rpc import rpc
 
 CONF = conf.CONF
@@ -102,6 +106,7 @@ class MelangeAPI:
 
     def _send(self, ctxt, method, version, kwargs):
         cctxt = self._prepare(version)
+        pause = CONF.rpcapi.retry_interval
         for attempt in range(self.retries + 1):
             try:
                 return cctxt.call(ctxt, method, **kwargs)
@@ -110,6 +115,14 @@ class MelangeAPI:
                     raise
                 LOG.warning('%s timed out (attempt %d of %d); sending it '
                             'again', method, attempt + 1, self.retries + 1)
+            except exception.ServiceUnavailable as unavailable:
+                if attempt == self.retries:
+                    raise
+                LOG.warning('%s: %s (attempt %d of %d); sending it again in '
+                            '%.1f s', method, unavailable, attempt + 1,
+                            self.retries + 1, pause)
+                time.sleep(pause)
+                pause *= 2
 
     def _cast(self, ctxt, method, version='1.0', idempotency_key=None,
               **kwargs):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from melange_rpc import config
 from melange_rpc import context
+from melange_rpc import rpc
 from melange_rpc import rpcapi
 from tests import server as server_fixture
 from tests import services
@@ -36,10 +37,13 @@ def exchange(client_config):
 class Melange:
     """A running service and the ways a test talks to it."""
 
-    def __init__(self, server):
+    def __init__(self, server, transport_url=None):
         self.server = server
         self.backend = server.backend
-        self.api = rpcapi.MelangeAPI(topic=server.topic)
+        # The client's own broker, unless the server uses another one.
+        transport = (rpc.get_transport(transport_url)
+                     if transport_url else None)
+        self.api = rpcapi.MelangeAPI(topic=server.topic, transport=transport)
         self.admin = context.RequestContext(
             project_id='admin-project', user_id='admin', roles=['admin'])
 

@@ -1,4 +1,4 @@
-"""The server process: retries after lost replies, SIGTERM, SIGHUP."""
+"""The server process: SIGTERM and SIGHUP."""
 
 import concurrent.futures
 import signal
@@ -6,7 +6,6 @@ import threading
 import time
 
 import oslo_messaging as messaging
-import psutil
 import pytest
 import sqlalchemy as sa
 
@@ -33,26 +32,6 @@ def _allocated(service, block_id):
         return conn.execute(sa.text(
             'SELECT address FROM ip_addresses WHERE block_id = :b'),
             {'b': block_id}).scalars().all()
-
-
-def test_a_retry_after_a_lost_reply_returns_the_same_address(own_server):
-    tenant = own_server.tenant()
-    block = own_server.api.create_block(tenant, cidr='10.50.0.0/24')
-    impatient = rpcapi.MelangeAPI(topic=own_server.server.topic, timeout=1,
-                                  retries=5)
-    # Freeze the workers: the first attempts time out while their
-    # messages wait in the queue; all of them run once the workers thaw.
-    own_server.server.signal(signal.SIGSTOP)
-    for child in _children(own_server.server):
-        child.send_signal(signal.SIGSTOP)
-    timer = threading.Timer(2.5, _thaw, (own_server.server,))
-    timer.start()
-    try:
-        ip = impatient.allocate_ip(tenant, block['id'])
-    finally:
-        timer.join()
-    time.sleep(1)   # let the late duplicates run too
-    assert _allocated(own_server, block['id']) == [ip['address']]
 
 
 def test_sigterm_finishes_calls_in_flight_and_loses_nothing(own_server):
@@ -90,13 +69,3 @@ def test_sighup_reloads_and_keeps_serving(own_server):
     time.sleep(2)
     assert own_server.server.process.poll() is None
     assert own_server.api.ping(tenant)['host'] == 'test-own'
-
-
-def _children(server):
-    return psutil.Process(server.process.pid).children(recursive=True)
-
-
-def _thaw(server):
-    for child in _children(server):
-        child.send_signal(signal.SIGCONT)
-    server.signal(signal.SIGCONT)

@@ -21,7 +21,11 @@ WORKERS = 4
 ADDRESSES = 10000          # per phase; two phases make 20,000
 
 
-@pytest.fixture(scope='module', params=['postgresql', 'mysql'])
+# One xdist worker per backend (tools/run-tests runs --dist loadgroup):
+# two copies of a 4-worker server would run PostgreSQL out of connections.
+@pytest.fixture(scope='module', params=[
+    pytest.param(backend, marks=pytest.mark.xdist_group('load-' + backend))
+    for backend in ('postgresql', 'mysql')])
 def busy(request, exchange, tmp_path_factory):
     tmp = str(tmp_path_factory.mktemp('load-' + request.param))
     server = server_fixture.Server(
@@ -40,10 +44,10 @@ def _nova():
     return context.RequestContext(project_id='nova', roles=['service'])
 
 
-def _report(name, results, errors, seconds):
+def _report(name, outcome):
     print('\n%-40s %6d calls %5d errors %7.1f calls/s' % (
-        name, len(results) + len(errors), len(errors),
-        (len(results) + len(errors)) / seconds))
+        name, len(outcome.results) + len(outcome.errors),
+        len(outcome.errors), outcome.calls_per_second()))
 
 
 def _duplicates(values):
@@ -68,24 +72,22 @@ def test_allocations_in_one_block_and_across_ten_are_never_duplicated(
 
     one_block = [{'block_id': big['id'], 'tenant_id': tenant}
                  for _ in range(ADDRESSES)]
-    results, errors, seconds, _ = load.run(
+    outcome = load.run(
         client_config, busy.server.topic, _nova(), 'allocate_ip', one_block)
-    _report('allocate_ip, one /16 (%s)' % busy.backend, results, errors,
-            seconds)
-    assert errors == []
-    addresses = [r['address'] for r in results]
+    _report('allocate_ip, one /16 (%s)' % busy.backend, outcome)
+    assert outcome.errors == []
+    addresses = [r['address'] for r in outcome.results]
     assert _duplicates(addresses) == []
     assert len(addresses) == ADDRESSES
 
     across = [{'network_id': net, 'interface_id': str(uuid.uuid4()),
                'tenant_id': tenant} for _ in range(ADDRESSES)]
-    results, errors, seconds, _ = load.run(
+    outcome = load.run(
         client_config, busy.server.topic, _nova(),
         'allocate_ips_for_interface', across)
-    _report('allocate_ips_for_interface, 10 blocks', results, errors,
-            seconds)
-    assert errors == []
-    spread = [(r[0]['block_id'], r[0]['address']) for r in results]
+    _report('allocate_ips_for_interface, 10 blocks', outcome)
+    assert outcome.errors == []
+    spread = [(r[0]['block_id'], r[0]['address']) for r in outcome.results]
     assert _duplicates(spread) == []
     assert len(spread) == ADDRESSES
 
@@ -101,12 +103,12 @@ def test_mac_allocation_under_load_hands_out_each_mac_once(
         busy, client_config):
     admin = busy.admin
     mac_range = busy.api.create_mac_range(admin, cidr='fa:16:3e:00:00:00/36')
-    results, errors, seconds, _ = load.run(
+    outcome = load.run(
         client_config, busy.server.topic, admin, 'allocate_mac',
         [{} for _ in range(2000)])
-    _report('allocate_mac', results, errors, seconds)
-    assert errors == []
-    macs = [r['mac_address'] for r in results]
+    _report('allocate_mac', outcome)
+    assert outcome.errors == []
+    macs = [r['mac_address'] for r in outcome.results]
     assert _duplicates(macs) == [] and len(macs) == 2000
     assert busy.api.get_mac_range(admin, mac_range['id'])['allocated'] == (
         2000)
@@ -127,11 +129,12 @@ def test_allocate_for_instance_under_load_is_whole_and_unique(
              'interfaces': [{'network_id': nets[0]},
                             {'network_id': nets[1]}]}
             for _ in range(500)]
-    results, errors, seconds, _ = load.run(
+    outcome = load.run(
         client_config, busy.server.topic, _nova(), 'allocate_for_instance',
         jobs)
-    _report('allocate_for_instance, 2 NICs', results, errors, seconds)
-    assert errors == []
+    _report('allocate_for_instance, 2 NICs', outcome)
+    assert outcome.errors == []
+    results = outcome.results
     fixed = [ip['address'] for info in results for vif in info
              for subnet in vif['network']['subnets'] for ip in subnet['ips']]
     assert len(fixed) == 500 * 3 and _duplicates(fixed) == []
