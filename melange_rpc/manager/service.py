@@ -21,10 +21,17 @@ LOG = logging.getLogger(__name__)
 
 
 class ManagerService(service.Service):
-    """Consumes ``[DEFAULT] rpc_topic`` and runs the manager's endpoints."""
+    """Consumes ``[DEFAULT] rpc_topic`` and runs the manager's endpoints.
 
-    def __init__(self):
+    ``endpoints`` and ``housekeeping`` are for tools that measure the
+    frame itself (benchmarks/rpc_throughput.py serves no-op endpoints
+    through it); the service proper takes the defaults.
+    """
+
+    def __init__(self, endpoints=None, housekeeping=True):
         super().__init__()
+        self._endpoints = endpoints
+        self._housekeeping = housekeeping
         self._server = None
         self._stopping = threading.Event()
         self._periodic = None
@@ -32,10 +39,12 @@ class ManagerService(service.Service):
     def start(self):
         super().start()
         target = messaging.Target(topic=CONF.rpc_topic, server=CONF.host)
-        self._server = rpc.get_server(target, manager.endpoints())
+        self._server = rpc.get_server(
+            target, self._endpoints or manager.endpoints())
         self._server.start()
-        self._periodic = periodic.PeriodicTasks(self._stopping)
-        self._periodic.start()
+        if self._housekeeping:
+            self._periodic = periodic.PeriodicTasks(self._stopping)
+            self._periodic.start()
         LOG.info('melange-rpc manager consuming topic %s as %s',
                  CONF.rpc_topic, CONF.host)
 
@@ -59,9 +68,9 @@ class ManagerService(service.Service):
         LOG.info('melange-rpc manager reloaded its configuration')
 
 
-def launch(workers):
+def launch(workers, manager_service=None):
     """Fork ``workers`` manager processes; return the launcher to wait on."""
     # 'mutate': SIGHUP re-reads the config files and applies the options
     # marked mutable (log levels, retention) without dropping a worker.
-    return service.launch(CONF, ManagerService(), workers=workers,
-                          restart_method='mutate')
+    return service.launch(CONF, manager_service or ManagerService(),
+                          workers=workers, restart_method='mutate')
