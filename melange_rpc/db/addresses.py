@@ -65,10 +65,19 @@ def _filtered(query, filters, state):
     return query
 
 
+# A listing reads rows, not objects: the address's columns, its block's
+# network and its interface's MAC (views.listed_address).
+_LISTED = (sa.select(IpAddress.__table__, IpBlock.network_id,
+                     models.Interface.mac_address)
+           .join(IpBlock, IpAddress.block_id == IpBlock.id)
+           .outerjoin(models.Interface,
+                      IpAddress.interface_id == models.Interface.id))
+
+
 def list_page(session, filters, state='allocated', limit=None, marker=None):
     """A page of addresses in address order; ``marker`` is an address."""
     limit = pagination.clamp_limit(limit)
-    query = _filtered(sa.select(IpAddress).join(IpBlock), filters, state)
+    query = _filtered(_LISTED, filters, state)
     if marker is not None:
         seen = addressing.parse_address(marker, 'marker')
         known = session.scalar(_filtered(
@@ -78,7 +87,8 @@ def list_page(session, filters, state='allocated', limit=None, marker=None):
             raise pagination.unknown_marker(marker)
         query = query.where(IpAddress.address_key > addressing.key(seen))
     query = query.order_by(IpAddress.address_key, IpAddress.id)
-    return pagination.page(session, query, limit, lambda row: row.address)
+    return pagination.page_of_rows(session, query, limit,
+                                   lambda row: row.address)
 
 
 def of_interface(session, interface_id, network_id=None, lock=False):
@@ -162,14 +172,46 @@ def in_network(session, network_id, value):
                IpAddress.deallocated_at.is_(None)).limit(1)).first()
 
 
+_ADDRESS = IpAddress.__table__
+_BLOCK = IpBlock.__table__
+
+# What Nova's network info shows of an interface's addresses: rows, for
+# several interfaces at once (ipam.instances.network_info).
+_LIVE_OF_INTERFACES = (
+    sa.select(_ADDRESS.c.id, _ADDRESS.c.address, _ADDRESS.c.interface_id,
+              _ADDRESS.c.block_id, _BLOCK.c.cidr, _BLOCK.c.ip_version,
+              _BLOCK.c.gateway, _BLOCK.c.dns_nameservers,
+              _BLOCK.c.dhcp_options)
+    .join(_BLOCK, _ADDRESS.c.block_id == _BLOCK.c.id)
+    .where(_ADDRESS.c.interface_id.in_(
+        sa.bindparam('interface_ids', expanding=True)),
+        _ADDRESS.c.deallocated_at.is_(None))
+    .order_by(_ADDRESS.c.ip_version, _ADDRESS.c.address_key))
+
+_FLOATING_OF = (
+    sa.select(_ADDRESS.c.fixed_ip_id, _ADDRESS.c.address)
+    .where(_ADDRESS.c.fixed_ip_id.in_(
+        sa.bindparam('fixed_ids', expanding=True)),
+        _ADDRESS.c.deallocated_at.is_(None))
+    .order_by(_ADDRESS.c.address_key))
+
+
+def live_of_interfaces(session, interface_ids):
+    """Rows of the live addresses of ``interface_ids``, with their blocks'
+    cidr, ip_version, gateway, dns_nameservers and dhcp_options."""
+    if not interface_ids:
+        return []
+    return session.execute(_LIVE_OF_INTERFACES,
+                           {'interface_ids': list(interface_ids)}).all()
+
+
 def floating_of(session, fixed_ids):
-    """Floating addresses associated with any of ``fixed_ids``."""
+    """(fixed_ip_id, address) of the floating IPs associated with any of
+    ``fixed_ids``."""
     if not fixed_ids:
         return []
-    return session.scalars(
-        sa.select(IpAddress).where(IpAddress.fixed_ip_id.in_(fixed_ids),
-                                   IpAddress.deallocated_at.is_(None))
-        .order_by(IpAddress.address_key)).all()
+    return session.execute(_FLOATING_OF, {'fixed_ids': list(fixed_ids)}
+                           ).all()
 
 
 def floating_page(session, tenant_id=None, fixed_ip_id=None, limit=None,

@@ -24,8 +24,19 @@ def unknown_marker(marker):
 
 
 def page(session, query, limit, next_marker_of):
-    """One page of ``query``; one row more tells whether another follows."""
-    rows = session.scalars(query.limit(limit + 1)).unique().all()
+    """One page of ``query``'s objects; one more tells whether another
+    follows."""
+    return _cut(session.scalars(query.limit(limit + 1)).unique().all(),
+                limit, next_marker_of)
+
+
+def page_of_rows(session, query, limit, next_marker_of):
+    """One page of ``query``'s rows (a select of columns, not objects)."""
+    return _cut(session.execute(query.limit(limit + 1)).all(), limit,
+                next_marker_of)
+
+
+def _cut(rows, limit, next_marker_of):
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (next_marker_of(rows[-1]) if more else None)

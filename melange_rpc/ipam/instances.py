@@ -53,33 +53,38 @@ def deallocate(session, device_id, scope=None):
 
 
 def network_info(session, device_id, scope=None):
-    """The shape Nova builds its network_info from (see API.md)."""
-    result = []
-    for interface in db_interfaces.of_device(session, device_id, scope):
-        rows = db_addresses.of_interface(session, interface.id)
-        floating = {}
-        for row in db_addresses.floating_of(session, [r.id for r in rows]):
-            floating.setdefault(row.fixed_ip_id, []).append(
-                {'address': row.address, 'type': 'floating'})
-        routes = db_routes.for_blocks(session, {r.block_id for r in rows})
-        subnets = {}
-        for row in rows:
-            block = row.block
-            subnet = subnets.get(block.id)
-            if subnet is None:
-                subnet = subnets[block.id] = {
-                    'cidr': block.cidr, 'version': block.ip_version,
-                    'gateway': block.gateway,
-                    'dns': list(block.dns_nameservers or []),
-                    'routes': [{'destination': r.destination,
-                                'gateway': r.gateway}
-                               for r in routes[block.id]],
-                    'dhcp_options': dict(block.dhcp_options or {}),
-                    'ips': []}
-            subnet['ips'].append({'address': row.address, 'type': 'fixed',
-                                  'floating_ips': floating.get(row.id, [])})
-        result.append({'id': interface.id,
-                       'address': interface.mac_address,
-                       'network': {'id': interface.network_id,
-                                   'subnets': list(subnets.values())}})
-    return result
+    """The shape Nova builds its network_info from (see API.md).
+
+    Four statements whatever the number of interfaces: the device's
+    interfaces, their live addresses with their blocks, the floating IPs
+    in front of those, and the blocks' routes.
+    """
+    found = db_interfaces.of_device(session, device_id, scope)
+    rows = db_addresses.live_of_interfaces(session,
+                                           [i.id for i in found])
+    floating = {}
+    for fixed_ip_id, address in db_addresses.floating_of(
+            session, [r.id for r in rows]):
+        floating.setdefault(fixed_ip_id, []).append(
+            {'address': address, 'type': 'floating'})
+    routes = db_routes.for_blocks(session, {r.block_id for r in rows})
+    subnets_of = {interface.id: {} for interface in found}
+    for row in rows:
+        subnets = subnets_of[row.interface_id]
+        subnet = subnets.get(row.block_id)
+        if subnet is None:
+            subnet = subnets[row.block_id] = {
+                'cidr': row.cidr, 'version': row.ip_version,
+                'gateway': row.gateway,
+                'dns': list(row.dns_nameservers or []),
+                'routes': [{'destination': r.destination,
+                            'gateway': r.gateway}
+                           for r in routes[row.block_id]],
+                'dhcp_options': dict(row.dhcp_options or {}),
+                'ips': []}
+        subnet['ips'].append({'address': row.address, 'type': 'fixed',
+                              'floating_ips': floating.get(row.id, [])})
+    return [{'id': interface.id, 'address': interface.mac_address,
+             'network': {'id': interface.network_id,
+                         'subnets': list(subnets_of[interface.id].values())}}
+            for interface in found]

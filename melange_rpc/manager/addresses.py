@@ -84,7 +84,7 @@ class AddressEndpoint:
                 filters['owner_or_lessee'] = scope
         rows, next_marker = db_addresses.list_page(
             session, filters, state=state, limit=limit, marker=marker)
-        return views.page(rows, next_marker, views.address)
+        return views.page(rows, next_marker, views.listed_address)
 
     @dispatch.rpc_method(write=True, idempotent=True)
     def allocate_ips_for_interface(self, ctxt, session, network_id,

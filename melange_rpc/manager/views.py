@@ -28,13 +28,24 @@ def block(row):
 
 
 def address(row):
+    """An IpAddress from an ORM row (with its block and interface)."""
     interface = row.interface
+    return _address(row, row.block.network_id,
+                    interface.mac_address if interface else None)
+
+
+def listed_address(row):
+    """An IpAddress from a row of db.addresses.list_page: the address's
+    columns with its block's network_id and its interface's MAC."""
+    return _address(row, row.network_id, row.mac_address)
+
+
+def _address(row, network_id, mac_address):
     return {
         'id': row.id, 'address': row.address, 'ip_version': row.ip_version,
-        'block_id': row.block_id, 'network_id': row.block.network_id,
+        'block_id': row.block_id, 'network_id': network_id,
         'interface_id': row.interface_id, 'tenant_id': row.tenant_id,
-        'device_id': row.device_id,
-        'mac_address': interface.mac_address if interface else None,
+        'device_id': row.device_id, 'mac_address': mac_address,
         'state': 'allocated' if row.deallocated_at is None else 'deallocated',
         'deallocated_at': _time(row.deallocated_at),
         'leased': row.leased, 'leased_at': _time(row.leased_at),
