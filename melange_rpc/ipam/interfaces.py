@@ -19,15 +19,22 @@ def get(session, interface_id, scope=None, lock=False):
 
 
 def create(session, tenant_id, interface_id=None, device_id=None,
-           mac_address=None, network_id=None, allocate_mac=True):
+           mac_address=None, network_id=None, allocate_mac=True,
+           known_new=False):
     """A new interface; without a MAC one comes from the MAC ranges (none
-    configured: no MAC), unless ``allocate_mac`` is False."""
-    interface_id = (values.string(interface_id, 'interface_id')
-                    if interface_id is not None else str(uuid.uuid4()))
+    configured: no MAC), unless ``allocate_mac`` is False.
+
+    ``known_new``: the caller has just looked ``interface_id`` up.
+    """
     values.optional_string(device_id, 'device_id')
     values.optional_string(network_id, 'network_id')
-    if db_interfaces.get(session, interface_id) is not None:
-        raise exception.DuplicateInterface(interface_id=interface_id)
+    if interface_id is None:
+        interface_id = str(uuid.uuid4())
+    else:
+        values.string(interface_id, 'interface_id')
+        if not known_new and db_interfaces.get(session,
+                                               interface_id) is not None:
+            raise exception.DuplicateInterface(interface_id=interface_id)
     interface = db_interfaces.add(session, id=interface_id,
                                   tenant_id=tenant_id, device_id=device_id,
                                   network_id=network_id)
@@ -44,19 +51,21 @@ def create(session, tenant_id, interface_id=None, device_id=None,
 
 
 def get_or_create(session, interface_id, tenant_id, device_id=None,
-                  mac_address=None, scope=None):
+                  mac_address=None, scope=None, network_id=None):
     """The interface ``interface_id``, created for ``tenant_id`` if new.
 
     ``scope`` limits which existing interfaces the caller may use: another
     tenant's interface looks like one that exists and cannot be created.
-    An interface created here gets only the MAC the caller names.
+    An interface created here gets only the MAC the caller names, and
+    ``network_id``, the network it is about to get addresses in.
     """
     values.string(interface_id, 'interface_id')
     mac = macs.normalise(mac_address) if mac_address is not None else None
     interface = db_interfaces.get(session, interface_id, lock=True)
     if interface is None:
         return create(session, tenant_id, interface_id, device_id=device_id,
-                      mac_address=mac, allocate_mac=False)
+                      mac_address=mac, network_id=network_id,
+                      allocate_mac=False, known_new=True)
     if scope is not None and interface.tenant_id != scope:
         raise exception.DuplicateInterface(interface_id=interface_id)
     if mac is not None and mac != interface.mac_address:

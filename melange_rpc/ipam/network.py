@@ -20,9 +20,12 @@ def blocks_of(session, network_id, scope=None, tenant_id=None):
 
 
 def allocate_for_interface(session, network_id, interface, tenant_id,
-                           scope=None, addresses_wanted=None):
-    """One IPv4 and one IPv6 address, or exactly ``addresses_wanted``."""
-    candidates = blocks_of(session, network_id, scope)
+                           scope=None, addresses_wanted=None, found=None):
+    """One IPv4 and one IPv6 address, or exactly ``addresses_wanted``.
+
+    ``found``: the network's blocks, if the caller has read them.
+    """
+    candidates = found or blocks_of(session, network_id, scope)
     divided = db_blocks.with_subnets(session, [b.id for b in candidates])
     leaves = [b for b in candidates if b.id not in divided]
     if addresses_wanted is not None:

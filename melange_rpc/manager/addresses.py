@@ -38,7 +38,8 @@ class AddressEndpoint:
         if interface_id is not None:
             interface = interfaces.get_or_create(
                 session, interface_id, lessee, device_id=device_id,
-                mac_address=mac_address, scope=scope)
+                mac_address=mac_address, scope=scope,
+                network_id=block.network_id)
         row = addresses.allocate(session, block, lessee, interface=interface,
                                  address=address, mac_address=mac_address,
                                  device_id=device_id)
@@ -95,13 +96,13 @@ class AddressEndpoint:
         scope = tenancy.scope(ctxt)
         # The network first: another tenant's network is not found before
         # anything about the interface is said.
-        network.blocks_of(session, network_id, scope)
+        found = network.blocks_of(session, network_id, scope)
         interface = interfaces.get_or_create(
             session, interface_id, lessee, device_id=device_id,
-            mac_address=mac_address, scope=scope)
+            mac_address=mac_address, scope=scope, network_id=network_id)
         rows = network.allocate_for_interface(
             session, network_id, interface, lessee, scope=scope,
-            addresses_wanted=addresses)
+            addresses_wanted=addresses, found=found)
         for row in rows:
             events.ip(ctxt, 'ip.allocate', row)
         return ip_configs(session, rows)
