@@ -5,6 +5,7 @@ import os
 from oslo_log import log as logging
 
 from melange_rpc import conf
+from melange_rpc import reports
 from melange_rpc import rpc
 from melange_rpc import version
 
@@ -17,8 +18,8 @@ _EXTRA_LOG_LEVELS = ['amqp=WARN', 'kombu=WARN', 'oslo.messaging=INFO',
 _logging_registered = False
 
 
-def parse_args(argv, default_config_files=None):
-    """Register logging, parse ``argv`` (without the program name)."""
+def register():
+    """Our logging and messaging options and defaults, before parsing."""
     global _logging_registered
     if not _logging_registered:
         logging.register_options(CONF)
@@ -26,6 +27,12 @@ def parse_args(argv, default_config_files=None):
             logging.get_default_log_levels() + _EXTRA_LOG_LEVELS))
         _logging_registered = True
     rpc.set_defaults(control_exchange='melange')
+    reports.register_opts()
+
+
+def parse_args(argv, default_config_files=None):
+    """Register our options, parse ``argv`` (without the program name)."""
+    register()
     CONF(argv, project=version.SERVICE_NAME,
          version=version.PACKAGE_VERSION,
          default_config_files=default_config_files)

@@ -10,3 +10,19 @@ try:
     PACKAGE_VERSION = metadata.version('melange-rpc')
 except metadata.PackageNotFoundError:  # running from a bare checkout
     PACKAGE_VERSION = '0.0.0'
+
+
+class VersionInfo:
+    """What a Guru Meditation report prints in its package section."""
+
+    @staticmethod
+    def vendor_string():
+        return 'OpenStack'
+
+    @staticmethod
+    def product_string():
+        return SERVICE_NAME
+
+    @staticmethod
+    def version_string_with_package():
+        return PACKAGE_VERSION

@@ -7,6 +7,7 @@ from oslo_log import log as logging
 
 from melange_rpc import conf
 from melange_rpc import config
+from melange_rpc import reports
 from melange_rpc.manager import service
 
 CONF = conf.CONF
@@ -17,6 +18,7 @@ def main():
     config.parse_args(sys.argv[1:])
     config.setup_logging()
     config.ensure_state_path()
+    reports.setup()
     workers = CONF.workers or os.cpu_count() or 1
     # Secret options (transport_url, [database] connection) are masked.
     CONF.log_opt_values(LOG, logging.DEBUG)

@@ -12,6 +12,12 @@ opts = [
                      'its periodic resync. The driver and topics are '
                      '[oslo_messaging_notifications] driver (default here: '
                      'messagingv2) and topics (notifications).'),
+    cfg.IntOpt('usage_warn_percent', default=80, min=0, max=100,
+               help='Send block.usage.warn when an allocation brings a '
+                    'block to this share (percent) of its usable addresses '
+                    'allocated or retained; 0 sends none. Sent once, at '
+                    'the crossing: an allocation after the block has gone '
+                    'under the mark and back sends it again.'),
 ]
 
 

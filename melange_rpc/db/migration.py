@@ -36,3 +36,9 @@ def version(engine=None):
 
 def head():
     return script.ScriptDirectory.from_config(_config(None)).get_current_head()
+
+
+def revisions():
+    """Every revision the code knows."""
+    scripts = script.ScriptDirectory.from_config(_config(None))
+    return {rev.revision for rev in scripts.walk_revisions()}

@@ -4,7 +4,15 @@ Every payload that concerns a network names it, so a listener such as the
 DHCP agent can resync just that network.
 """
 
+import math
+
+from sqlalchemy import orm
+
+from melange_rpc import conf
 from melange_rpc import notifications
+from melange_rpc.ipam import usage
+
+CONF = conf.CONF
 
 
 def ip(ctxt, event_type, row):
@@ -13,6 +21,29 @@ def ip(ctxt, event_type, row):
         'network_id': row.block.network_id,
         'interface_id': row.interface_id, 'tenant_id': row.tenant_id,
         'mac_address': row.interface.mac_address if row.interface else None})
+    if event_type == 'ip.allocate':
+        _usage_warning(ctxt, row.block)
+
+
+def _usage_warning(ctxt, block):
+    """block.usage.warn when this allocation took the block to the mark.
+
+    Exactly one allocation moves the used count (allocated + retained)
+    from under ceil(mark x usable) to it, so the event is sent once per
+    crossing without remembering anything. The usage figures cost one
+    more statement only for blocks with a policy, and only when
+    notifications are on.
+    """
+    percent = CONF.notifications.usage_warn_percent
+    if not (CONF.notifications.enabled and percent):
+        return
+    figures = usage.of(orm.object_session(block), block)
+    usable = figures['size'] - figures['reserved']
+    used = figures['allocated'] + figures['deallocated']
+    if usable > 0 and used == max(math.ceil(usable * percent / 100), 1):
+        notifications.queue(ctxt, 'block.usage.warn', dict(
+            figures, network_id=block.network_id, tenant_id=block.tenant_id,
+            warn_percent=percent))
 
 
 def block(ctxt, event_type, row):

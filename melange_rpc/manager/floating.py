@@ -17,13 +17,18 @@ class FloatingIpEndpoint:
     def allocate_floating_ip(self, ctxt, session, network_id,
                              tenant_id=None, address=None):
         lessee = tenancy.acting_tenant(ctxt, tenant_id)
-        return views.address(floating.allocate(session, network_id, lessee,
-                                               address=address,
-                                               scope=tenancy.scope(ctxt)))
+        row = floating.allocate(session, network_id, lessee,
+                                address=address, scope=tenancy.scope(ctxt))
+        # An address of a public block like any other (and the usage
+        # warning of a floating pool running out).
+        events.ip(ctxt, 'ip.allocate', row)
+        return views.address(row)
 
     @dispatch.rpc_method(write=True, idempotent=True)
     def release_floating_ip(self, ctxt, session, ip_id):
         row = floating.get_floating(session, ip_id, tenancy.scope(ctxt))
+        if row.deallocated_at is None:
+            events.ip(ctxt, 'ip.deallocate', row)
         return views.address(floating.release(session, row))
 
     @dispatch.rpc_method(write=True, idempotent=True)

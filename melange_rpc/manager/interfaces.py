@@ -39,6 +39,10 @@ class InterfaceEndpoint:
                 session, network_id, interface, lessee,
                 scope=tenancy.scope(ctxt), addresses_wanted=addresses)
         events.interface(ctxt, 'interface.create', interface)
+        if interface.mac_address is not None:
+            # Taken from a range or recorded as given: unique from now on.
+            events.mac(ctxt, 'mac.allocate', interface.mac_address,
+                       interface.id)
         return interface_view(session, interface)
 
     @dispatch.rpc_method()
@@ -64,6 +68,9 @@ class InterfaceEndpoint:
         interface = interfaces.get(session, interface_id,
                                    tenancy.scope(ctxt), lock=True)
         events.interface(ctxt, 'interface.delete', interface)
+        if interface.mac_address is not None:
+            events.mac(ctxt, 'mac.release', interface.mac_address,
+                       interface.id)
         interfaces.delete(session, interface, addresses.deallocate)
 
     @dispatch.rpc_method(write=True, idempotent=True)

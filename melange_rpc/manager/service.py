@@ -14,6 +14,7 @@ from melange_rpc import conf
 from melange_rpc.db import api as db_api
 from melange_rpc import manager
 from melange_rpc.manager import periodic
+from melange_rpc import reports
 from melange_rpc import rpc
 
 CONF = conf.CONF
@@ -38,6 +39,7 @@ class ManagerService(service.Service):
 
     def start(self):
         super().start()
+        reports.setup()
         target = messaging.Target(topic=CONF.rpc_topic, server=CONF.host)
         self._server = rpc.get_server(
             target, self._endpoints or manager.endpoints())
