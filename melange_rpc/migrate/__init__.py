@@ -1,0 +1,1 @@
+"""Importing another system's address data into melange-rpc."""
