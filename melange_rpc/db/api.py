@@ -9,15 +9,14 @@ decides again; the caller never sees the retry.
 """
 
 import contextlib
-import os
 
-from oslo_concurrency import lockutils
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 
 from melange_rpc.db import gates
+from melange_rpc.db import sqlite_turns
 
 context_manager = enginefacade.transaction_context()
 context_manager.configure(sqlite_fk=True)
@@ -99,17 +98,12 @@ def writer(ctxt, fn):
 
 
 def _sqlite_writer_turn():
-    """SQLite has one writer at a time. Queue the writers of every worker
-    process on a file lock beside the database: a waiter wakes the moment
-    the lock is free, where SQLite's busy handler would sleep and poll
-    (up to 100 ms a try) and waste most of the time under load.
-    """
+    """SQLite has one writer at a time: the writers of every worker
+    process queue on a lock file beside the database (see sqlite_turns)."""
     engine = get_engine()
     if engine.dialect.name != 'sqlite' or not engine.url.database:
         return contextlib.nullcontext()
-    path = os.path.abspath(engine.url.database)
-    return lockutils.lock(os.path.basename(path) + '.writer', external=True,
-                          lock_path=os.path.dirname(path))
+    return sqlite_turns.turn(engine.url.database)
 
 
 @oslo_db_api.wrap_db_retry(max_retries=5, retry_interval=0.05,

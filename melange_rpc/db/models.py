@@ -161,7 +161,11 @@ class IpAddress(TimestampMixin, Base):
         # The arbiter of "never hand out one address twice".
         sa.UniqueConstraint('block_id', 'address_key',
                             name='uniq_ip_addresses0block_id0address_key'),
-        sa.Index('ix_ip_addresses_deallocated_at', 'deallocated_at'),
+        # Retained rows only, for reclaiming (see migration 0004: a full
+        # index misleads SQLite into scanning every live address).
+        sa.Index('ix_ip_addresses_retained', 'deallocated_at',
+                 postgresql_where=sa.text('deallocated_at IS NOT NULL'),
+                 sqlite_where=sa.text('deallocated_at IS NOT NULL')),
     )
 
     id = sa.Column(ID, primary_key=True)
