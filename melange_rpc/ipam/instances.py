@@ -14,7 +14,8 @@ _ITEM_KEYS = {'network_id', 'tenant_id', 'mac_address', 'addresses'}
 
 def allocate(session, device_id, tenant_id, items, may_act_for):
     """Create each interface with its MAC and addresses (one transaction:
-    a failure at the last one leaves nothing of the first).
+    a failure at the last one leaves nothing of the first); return
+    (interface, its address rows) pairs.
 
     ``may_act_for(tenant_id)`` checks an item's network owner.
     """
@@ -36,19 +37,20 @@ def allocate(session, device_id, tenant_id, items, may_act_for):
             session, tenant_id, device_id=device_id,
             mac_address=item.get('mac_address'),
             network_id=item['network_id'])
-        created.append(interface)
-        network.allocate_for_interface(
+        created.append((interface, network.allocate_for_interface(
             session, item['network_id'], interface, tenant_id,
-            scope=owner, addresses_wanted=item.get('addresses'))
+            scope=owner, addresses_wanted=item.get('addresses'))))
     return created
 
 
-def deallocate(session, device_id, scope=None):
-    """Delete the device's interfaces (visible to ``scope``); return them."""
+def deallocate(session, device_id, scope=None,
+               deallocate=addresses.deallocate):
+    """Delete the device's interfaces (visible to ``scope``), their
+    addresses freed by ``deallocate(session, row)``; return them."""
     values.string(device_id, 'device_id')
     found = db_interfaces.of_device(session, device_id, scope, lock=True)
     for interface in found:
-        interfaces.delete(session, interface, addresses.deallocate)
+        interfaces.delete(session, interface, deallocate)
     return found
 
 

@@ -15,6 +15,7 @@ import json
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 import oslo_messaging as messaging
+from sqlalchemy import exc as sa_exc
 
 from melange_rpc import conf
 from melange_rpc.db import api as db_api
@@ -169,6 +170,13 @@ def rpc_method(write=False, idempotent=False, project_required=True):
                 raise exception.ServiceUnavailable(
                     reason='the database could not be reached; send the '
                            'call again with the same idempotency key')
+            except sa_exc.TimeoutError:
+                # Every pooled connection stayed busy for [database]
+                # pool_timeout: the worker is overloaded, not broken.
+                LOG.warning('%s: no database connection came free', name)
+                raise exception.ServiceUnavailable(
+                    reason='no database connection came free in time; send '
+                           'the call again with the same idempotency key')
             except db_exc.DBReferenceError as exc:
                 raise exception.NotFound(
                     'A referenced object does not exist (%s).' % exc.key)

@@ -59,6 +59,32 @@ def interface(ctxt, event_type, row):
         'mac_address': row.mac_address})
 
 
+def interface_created(ctxt, row, addresses=()):
+    """interface.create, with the MAC it took and the addresses it got."""
+    interface(ctxt, 'interface.create', row)
+    if row.mac_address is not None:
+        # Taken from a range or recorded as given: unique from now on.
+        mac(ctxt, 'mac.allocate', row.mac_address, row.id)
+    for address in addresses:
+        ip(ctxt, 'ip.allocate', address)
+
+
+def interface_deleted(ctxt, row):
+    interface(ctxt, 'interface.delete', row)
+    if row.mac_address is not None:
+        mac(ctxt, 'mac.release', row.mac_address, row.id)
+
+
+def announcing_deallocation(ctxt, deallocate):
+    """``deallocate(session, row)`` that also sends ip.deallocate for an
+    address it frees (not for one already retained)."""
+    def run(session, row):
+        if row.deallocated_at is None:
+            ip(ctxt, 'ip.deallocate', row)
+        return deallocate(session, row)
+    return run
+
+
 def mac(ctxt, event_type, mac_address, interface_id=None):
     notifications.queue(ctxt, event_type, {'mac_address': mac_address,
                                            'interface_id': interface_id})

@@ -2,6 +2,7 @@
 
 import functools
 
+from melange_rpc.ipam import addresses
 from melange_rpc.ipam import instances
 from melange_rpc import manager
 from melange_rpc.manager import dispatch
@@ -17,9 +18,9 @@ class InstanceEndpoint:
                               interfaces):
         lessee = tenancy.acting_tenant(ctxt, tenant_id)
         may_act_for = functools.partial(tenancy.acting_tenant, ctxt)
-        for interface in instances.allocate(session, device_id, lessee,
-                                            interfaces, may_act_for):
-            events.interface(ctxt, 'interface.create', interface)
+        for interface, allocated in instances.allocate(
+                session, device_id, lessee, interfaces, may_act_for):
+            events.interface_created(ctxt, interface, allocated)
         return instances.network_info(session, device_id)
 
     @dispatch.rpc_method()
@@ -29,6 +30,8 @@ class InstanceEndpoint:
 
     @dispatch.rpc_method(write=True, idempotent=True)
     def deallocate_for_instance(self, ctxt, session, device_id):
-        for interface in instances.deallocate(session, device_id,
-                                              tenancy.scope(ctxt)):
-            events.interface(ctxt, 'interface.delete', interface)
+        deallocate = events.announcing_deallocation(ctxt,
+                                                    addresses.deallocate)
+        for interface in instances.deallocate(
+                session, device_id, tenancy.scope(ctxt), deallocate):
+            events.interface_deleted(ctxt, interface)

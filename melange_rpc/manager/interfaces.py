@@ -31,18 +31,15 @@ class InterfaceEndpoint:
                                       device_id=device_id,
                                       mac_address=mac_address,
                                       network_id=network_id)
+        allocated = []
         if addresses is not None:
             if network_id is None:
                 raise tenancy.invalid('network_id',
                                       'addresses need a network_id')
-            network.allocate_for_interface(
+            allocated = network.allocate_for_interface(
                 session, network_id, interface, lessee,
                 scope=tenancy.scope(ctxt), addresses_wanted=addresses)
-        events.interface(ctxt, 'interface.create', interface)
-        if interface.mac_address is not None:
-            # Taken from a range or recorded as given: unique from now on.
-            events.mac(ctxt, 'mac.allocate', interface.mac_address,
-                       interface.id)
+        events.interface_created(ctxt, interface, allocated)
         return interface_view(session, interface)
 
     @dispatch.rpc_method()
@@ -67,11 +64,9 @@ class InterfaceEndpoint:
     def delete_interface(self, ctxt, session, interface_id):
         interface = interfaces.get(session, interface_id,
                                    tenancy.scope(ctxt), lock=True)
-        events.interface(ctxt, 'interface.delete', interface)
-        if interface.mac_address is not None:
-            events.mac(ctxt, 'mac.release', interface.mac_address,
-                       interface.id)
-        interfaces.delete(session, interface, addresses.deallocate)
+        events.interface_deleted(ctxt, interface)
+        interfaces.delete(session, interface, events.announcing_deallocation(
+            ctxt, addresses.deallocate))
 
     @dispatch.rpc_method(write=True, idempotent=True)
     def add_allowed_ip(self, ctxt, session, interface_id, network_id,

@@ -18,6 +18,8 @@ from melange_rpc import context
 from melange_rpc.db import api as db_api
 from melange_rpc.db import idempotency
 from melange_rpc.ipam import addresses
+from melange_rpc.manager import events
+from melange_rpc import notifications
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -30,11 +32,15 @@ def reclaim_retained(older_than=None):
     """Reclaim what has been retained long enough; return how many."""
     if older_than is None:
         older_than = CONF.ipam.deallocated_ip_retention
+    ctxt = context.get_admin_context()
     reclaimed = db_api.writer(
-        context.get_admin_context(),
-        lambda session: addresses.reclaim(session, older_than))
+        ctxt, lambda session: addresses.reclaim(session, older_than))
     if reclaimed:
         LOG.info('Reclaimed %d deallocated addresses', reclaimed)
+        # After the commit, as the RPC methods' events are.
+        notifications.reset(ctxt)
+        events.reclaimed(ctxt, reclaimed)
+        notifications.send_queued(ctxt)
     return reclaimed
 
 

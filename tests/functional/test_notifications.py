@@ -185,3 +185,47 @@ def test_a_failed_call_sends_nothing(notifying, recorder):
         api.create_block(admin, cidr='10.182.0.0/30',
                          network_id=block['network_id'])
     recorder.assert_quiet()
+
+
+def test_instances_announce_their_addresses(notifying, recorder):
+    api, admin = notifying.api, notifying.admin
+    net = helpers.network_id()
+    block = api.create_block(admin, cidr='10.183.0.0/24', network_id=net,
+                             tenant_id='tenant-i')
+    recorder.expect('ip_block.create')
+    device = helpers.device_id()
+    [nic] = api.allocate_for_instance(admin, device, 'tenant-i',
+                                      [{'network_id': net}])
+    created, allocated = recorder.expect('interface.create', 'ip.allocate')
+    [address] = [ip['address'] for subnet in nic['network']['subnets']
+                 for ip in subnet['ips']]
+    assert created['interface_id'] == nic['id']
+    assert (allocated['address'], allocated['block_id'],
+            allocated['interface_id']) == (address, block['id'], nic['id'])
+
+    api.deallocate_for_instance(admin, device)
+    released, deleted = recorder.expect('ip.deallocate', 'interface.delete')
+    assert (released['address'], deleted['interface_id']) == (address,
+                                                              nic['id'])
+    recorder.assert_quiet()
+
+
+def test_interfaces_with_addresses_announce_them(notifying, recorder):
+    api, admin = notifying.api, notifying.admin
+    net = helpers.network_id()
+    api.create_block(admin, cidr='10.184.0.0/24', network_id=net)
+    recorder.expect('ip_block.create')
+    vif = helpers.interface_id()
+    api.create_interface(admin, interface_id=vif, network_id=net,
+                         mac_address='fa:16:3e:aa:bb:01',
+                         addresses=['10.184.0.20'])
+    _, taken, allocated = recorder.expect('interface.create', 'mac.allocate',
+                                          'ip.allocate')
+    assert taken['mac_address'] == 'fa:16:3e:aa:bb:01'
+    assert allocated['address'] == '10.184.0.20'
+    api.delete_interface(admin, vif)
+    _, released, freed = recorder.expect('interface.delete', 'mac.release',
+                                         'ip.deallocate')
+    assert released['mac_address'] == 'fa:16:3e:aa:bb:01'
+    assert freed['address'] == '10.184.0.20'
+    recorder.assert_quiet()
