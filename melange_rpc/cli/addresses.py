@@ -30,12 +30,6 @@ class _ShowConfig(base.ShowOne):
         return super().show(flat_config(item))
 
 
-def _block_and_address(parser):
-    parser.add_argument('block_id')
-    parser.add_argument('address')
-    return parser
-
-
 class AllocateIp(_ShowConfig):
     """Allocate an address from a block: the next free one, or ADDRESS."""
 
@@ -61,8 +55,7 @@ class AllocateIp(_ShowConfig):
 class ShowIp(_ShowConfig):
     """Show an address of a block with its host configuration."""
 
-    def get_parser(self, prog_name):
-        return _block_and_address(super().get_parser(prog_name))
+    positional = ('block_id', 'address')
 
     def take_action(self, args):
         return self.show(self.api.get_ip(self.ctxt, args.block_id,
@@ -100,8 +93,7 @@ class ReleaseIp(base.ShowOne):
 
     columns = ADDRESS
 
-    def get_parser(self, prog_name):
-        return _block_and_address(super().get_parser(prog_name))
+    positional = ('block_id', 'address')
 
     def take_action(self, args):
         return self.show(self.api.deallocate_ip(self.ctxt, args.block_id,
@@ -113,8 +105,7 @@ class RestoreIp(base.ShowOne):
 
     columns = ADDRESS
 
-    def get_parser(self, prog_name):
-        return _block_and_address(super().get_parser(prog_name))
+    positional = ('block_id', 'address')
 
     def take_action(self, args):
         return self.show(self.api.restore_ip(self.ctxt, args.block_id,

@@ -48,7 +48,19 @@ def cell(value):
 class _Calls:
     """Access to the app's client and context from a command, and its
     failures told in one line (a remote error's str() carries the
-    server's traceback)."""
+    server's traceback).
+
+    ``positional``: names of the command's positional arguments (ids,
+    mostly), added before whatever options a subclass adds.
+    """
+
+    positional = ()
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        for name in self.positional:
+            parser.add_argument(name)
+        return parser
 
     def run(self, parsed_args):
         try:

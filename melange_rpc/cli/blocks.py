@@ -86,10 +86,7 @@ class ShowBlock(base.ShowOne):
 
     columns = BLOCK
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('block_id')
-        return parser
+    positional = ('block_id',)
 
     def take_action(self, args):
         return self.show(self.api.get_block(self.ctxt, args.block_id))
@@ -192,10 +189,7 @@ class ListSubnets(base.Lister):
 
     columns = BLOCK_ROW
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('parent_id')
-        return parser
+    positional = ('parent_id',)
 
     def take_action(self, args):
         return self.table(self.page_through(args, lambda **page: (

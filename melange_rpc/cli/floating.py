@@ -6,11 +6,6 @@ from melange_rpc.cli import base
 FLOATING = addresses.ADDRESS + ('fixed_ip_id',)
 
 
-def _floating_id(parser):
-    parser.add_argument('floating_ip_id')
-    return parser
-
-
 class CreateFloatingIp(base.ShowOne):
     """Allocate a floating IP from a network's public blocks."""
 
@@ -50,8 +45,7 @@ class ListFloatingIps(base.Lister):
 class DeleteFloatingIp(base.Command):
     """Release a floating IP."""
 
-    def get_parser(self, prog_name):
-        return _floating_id(super().get_parser(prog_name))
+    positional = ('floating_ip_id',)
 
     def take_action(self, args):
         self.api.release_floating_ip(self.ctxt, args.floating_ip_id)
@@ -62,10 +56,7 @@ class AssociateFloatingIp(base.ShowOne):
 
     columns = FLOATING
 
-    def get_parser(self, prog_name):
-        parser = _floating_id(super().get_parser(prog_name))
-        parser.add_argument('fixed_ip_id')
-        return parser
+    positional = ('floating_ip_id', 'fixed_ip_id')
 
     def take_action(self, args):
         return self.show(self.api.associate_floating_ip(
@@ -77,8 +68,7 @@ class DisassociateFloatingIp(base.ShowOne):
 
     columns = FLOATING
 
-    def get_parser(self, prog_name):
-        return _floating_id(super().get_parser(prog_name))
+    positional = ('floating_ip_id',)
 
     def take_action(self, args):
         return self.show(self.api.disassociate_floating_ip(

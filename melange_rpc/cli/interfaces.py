@@ -61,10 +61,7 @@ class ListInterfaces(base.Lister):
 class ShowInterface(_ShowInterface):
     """Show an interface and its addresses."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('interface_id')
-        return parser
+    positional = ('interface_id',)
 
     def take_action(self, args):
         return self.show(self.api.get_interface(self.ctxt,
@@ -74,10 +71,7 @@ class ShowInterface(_ShowInterface):
 class DeleteInterface(base.Command):
     """Delete an interface: its addresses are deallocated, its MAC freed."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('interface_id')
-        return parser
+    positional = ('interface_id',)
 
     def take_action(self, args):
         self.api.delete_interface(self.ctxt, args.interface_id)
@@ -90,10 +84,7 @@ class ListInterfaceIps(base.Lister):
                'dns_nameservers', 'routes')
     paged = False
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('interface_id')
-        return parser
+    positional = ('interface_id',)
 
     def take_action(self, args):
         interface = self.api.get_interface(self.ctxt, args.interface_id)

@@ -5,20 +5,12 @@ from melange_rpc.cli import base
 MAC_RANGE = ('id', 'cidr', 'size', 'allocated', 'created_at')
 
 
-def _range_id(parser):
-    parser.add_argument('mac_range_id')
-    return parser
-
-
 class CreateMacRange(base.ShowOne):
     """Add a MAC range, e.g. fa:16:3e:00:00:00/24 (admin)."""
 
     columns = MAC_RANGE
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('cidr')
-        return parser
+    positional = ('cidr',)
 
     def take_action(self, args):
         return self.show(self.api.create_mac_range(self.ctxt, args.cidr))
@@ -39,8 +31,7 @@ class ShowMacRange(base.ShowOne):
 
     columns = MAC_RANGE
 
-    def get_parser(self, prog_name):
-        return _range_id(super().get_parser(prog_name))
+    positional = ('mac_range_id',)
 
     def take_action(self, args):
         return self.show(self.api.get_mac_range(self.ctxt,
@@ -50,8 +41,7 @@ class ShowMacRange(base.ShowOne):
 class DeleteMacRange(base.Command):
     """Delete a MAC range that has no MACs allocated."""
 
-    def get_parser(self, prog_name):
-        return _range_id(super().get_parser(prog_name))
+    positional = ('mac_range_id',)
 
     def take_action(self, args):
         self.api.delete_mac_range(self.ctxt, args.mac_range_id)

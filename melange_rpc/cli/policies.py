@@ -46,10 +46,7 @@ class ListPolicies(base.Lister):
 class ShowPolicy(_ShowPolicy):
     """Show a policy with its unusable ranges and octets."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('policy_id')
-        return parser
+    positional = ('policy_id',)
 
     def take_action(self, args):
         return self.show(self.api.get_policy(self.ctxt, args.policy_id))
@@ -74,10 +71,7 @@ class SetPolicy(_ShowPolicy):
 class DeletePolicy(base.Command):
     """Delete a policy (its blocks keep their addresses, lose the policy)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('policy_id')
-        return parser
+    positional = ('policy_id',)
 
     def take_action(self, args):
         self.api.delete_policy(self.ctxt, args.policy_id)
@@ -103,11 +97,7 @@ class AddUnusableRange(base.ShowOne):
 class DeleteUnusableRange(base.Command):
     """Delete an unusable range from a policy."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('policy_id')
-        parser.add_argument('range_id')
-        return parser
+    positional = ('policy_id', 'range_id')
 
     def take_action(self, args):
         self.api.delete_unusable_range(self.ctxt, args.policy_id,
@@ -133,11 +123,7 @@ class AddUnusableOctet(base.ShowOne):
 class DeleteUnusableOctet(base.Command):
     """Delete an unusable octet from a policy."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('policy_id')
-        parser.add_argument('octet_id')
-        return parser
+    positional = ('policy_id', 'octet_id')
 
     def take_action(self, args):
         self.api.delete_unusable_octet(self.ctxt, args.policy_id,

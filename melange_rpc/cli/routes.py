@@ -27,10 +27,7 @@ class ListRoutes(base.Lister):
 
     columns = ROUTE
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('block_id')
-        return parser
+    positional = ('block_id',)
 
     def take_action(self, args):
         return self.table(self.page_through(args, lambda **page: (
@@ -40,11 +37,7 @@ class ListRoutes(base.Lister):
 class DeleteRoute(base.Command):
     """Delete a route of a block."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('block_id')
-        parser.add_argument('route_id')
-        return parser
+    positional = ('block_id', 'route_id')
 
     def take_action(self, args):
         self.api.delete_route(self.ctxt, args.block_id, args.route_id)

@@ -1,5 +1,6 @@
 """Functional fixtures: real servers on RabbitMQ, one per database backend."""
 
+import contextlib
 import os
 import uuid
 
@@ -65,11 +66,10 @@ class Melange:
                 if name != 'alembic_version'}
 
 
-@pytest.fixture(scope='session', params=services.BACKENDS)
-def melange(request, exchange, tmp_path_factory):
-    """melange-rpc-server (2 workers) on each database backend in turn."""
-    tmpdir = str(tmp_path_factory.mktemp('melange-' + request.param))
-    server = server_fixture.Server(request.param, tmpdir, exchange)
+@contextlib.contextmanager
+def running(server):
+    """``server`` created, started and answering, as a Melange; destroyed
+    at the end, whatever happens."""
     try:
         server.create()
         server.start()
@@ -78,6 +78,17 @@ def melange(request, exchange, tmp_path_factory):
         yield service
     finally:
         server.destroy()
+
+
+@pytest.fixture(scope='session', params=services.BACKENDS)
+def melange(request, exchange, tmp_path_factory):
+    """melange-rpc-server (2 workers) on each database backend in turn."""
+    tmpdir = str(tmp_path_factory.mktemp('melange-' + request.param))
+    server = server_fixture.Server(request.param, tmpdir, exchange)
+    try:
+        with running(server) as service:
+            yield service
+    finally:
         if os.path.exists(server.log_path):
             with open(server.log_path) as log:
                 tracebacks = log.read().count('Traceback')

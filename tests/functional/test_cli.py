@@ -25,11 +25,7 @@ def melange_cli(exchange, tmp_path_factory):
     tmpdir = tmp_path_factory.mktemp('cli')
     server = server_fixture.Server('sqlite', str(tmpdir), exchange,
                                    workers=1, name='cli')
-    try:
-        server.create()
-        server.start()
-        service = conftest.Melange(server)
-        server.wait_ready(service.api, service.admin)
+    with conftest.running(server):
         config = server_fixture.write_config(
             str(tmpdir / 'operator.conf'),
             DEFAULT={'transport_url': services.RABBIT_URL,
@@ -46,8 +42,6 @@ def melange_cli(exchange, tmp_path_factory):
                 assert result.returncode == 0, result.stderr
             return result
         yield cli
-    finally:
-        server.destroy()
 
 
 def _json(result):

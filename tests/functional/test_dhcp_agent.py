@@ -70,14 +70,8 @@ def notifying(exchange, tmp_path):
     server = server_fixture.Server(
         'sqlite', str(tmp_path), exchange, workers=1, name='dhcpagent',
         extra={'notifications': {'enabled': 'true'}})
-    try:
-        server.create()
-        server.start()
-        service = conftest.Melange(server)
-        server.wait_ready(service.api, service.admin)
+    with conftest.running(server) as service:
         yield service
-    finally:
-        server.destroy()
 
 
 def _run_agent(melange, networks, resync_interval):

@@ -19,12 +19,8 @@ def own_server(exchange, tmp_path):
     """A server of this test's own (PostgreSQL, 2 workers) to signal."""
     server = server_fixture.Server('postgresql', str(tmp_path), exchange,
                                    name='own')
-    server.create()
-    server.start()
-    service = conftest.Melange(server)
-    server.wait_ready(service.api, service.admin)
-    yield service
-    server.destroy()
+    with conftest.running(server) as service:
+        yield service
 
 
 def _allocated(service, block_id):

@@ -52,14 +52,8 @@ def notifying(request, exchange, tmp_path_factory):
         workers=1, name='notify',
         extra={'notifications': {'enabled': 'true',
                                  'usage_warn_percent': '50'}})
-    try:
-        server.create()
-        server.start()
-        service = conftest.Melange(server)
-        server.wait_ready(service.api, service.admin)
+    with conftest.running(server) as service:
         yield service
-    finally:
-        server.destroy()
 
 
 @pytest.fixture

@@ -28,13 +28,9 @@ def governed(exchange, tmp_path_factory):
         extra={'DEFAULT': {'debug': 'true'},
                'oslo_policy': {'policy_file': str(policy_file)}},
         name='policy')
-    server.create()
-    server.start()
-    service = conftest.Melange(server)
-    service.policy_file = policy_file
-    server.wait_ready(service.api, service.admin)
-    yield service
-    server.destroy()
+    with conftest.running(server) as service:
+        service.policy_file = policy_file
+        yield service
 
 
 def test_a_loosened_rule_lets_a_new_role_in(governed):

@@ -24,14 +24,8 @@ def reporting(exchange, tmp_path_factory):
     server = server_fixture.Server(
         'sqlite', str(tmpdir), exchange, workers=1, name='reports',
         extra={'oslo_reports': {'log_dir': str(reports)}})
-    try:
-        server.create()
-        server.start()
-        service = conftest.Melange(server)
-        server.wait_ready(service.api, service.admin)
+    with conftest.running(server) as service:
         yield service, reports
-    finally:
-        server.destroy()
 
 
 def test_sigusr2_makes_a_worker_report_and_carry_on(reporting):
