@@ -37,7 +37,9 @@ class Server:
                 services.run_name(backend), self.database.name)
         self.topic = services.run_name('topic', backend, *filter(None,
                                                                [name]))
-        self.log_path = os.path.join(tmpdir, 'server-%s.log' % backend)
+        # Named after the server too: several may share one directory.
+        label = '-'.join(filter(None, [backend, name]))
+        self.log_path = os.path.join(tmpdir, 'server-%s.log' % label)
         options = {
             'DEFAULT': {
                 'transport_url': transport_url or services.RABBIT_URL,
@@ -54,7 +56,7 @@ class Server:
         for section, values in (extra or {}).items():
             options.setdefault(section, {}).update(values)
         self.config = write_config(
-            os.path.join(tmpdir, 'melange-%s.conf' % backend), **options)
+            os.path.join(tmpdir, 'melange-%s.conf' % label), **options)
         self.process = None
         self._engine = None
 
