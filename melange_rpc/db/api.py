@@ -28,8 +28,13 @@ def _on_engine_create(engine):
 
 
 def _tune_sqlite(engine):
+    path = engine.url.database
+    file_based = bool(path) and path != ':memory:'
+
     @sa.event.listens_for(engine, 'connect')
     def _connect(dbapi_con, con_record):
+        if file_based:
+            sqlite_turns.keep_open(path)
         # WAL lets readers run beside the one writer; the busy timeout
         # makes several worker processes queue for the write lock
         # instead of failing.
