@@ -19,6 +19,15 @@ def _add_placement(parser):
     parser.add_argument('--gateway', help='gateway address')
 
 
+def _add_host_settings(parser, replacing=''):
+    parser.add_argument('--dns', dest='dns_nameservers',
+                        action='append', metavar='ADDRESS',
+                        help='DNS server, repeat for more' + replacing)
+    parser.add_argument('--dhcp-option', dest='dhcp_options',
+                        action='append', metavar='NAME=VALUE',
+                        help='e.g. mtu=1450, ntp-server=10.0.0.5' + replacing)
+
+
 class CreateBlock(base.ShowOne):
     """Create a block of addresses (a subnet of a network)."""
 
@@ -31,12 +40,7 @@ class CreateBlock(base.ShowOne):
                             default='private',
                             help='public blocks hold floating IPs')
         _add_placement(parser)
-        parser.add_argument('--dns', dest='dns_nameservers',
-                            action='append', metavar='ADDRESS',
-                            help='DNS server (repeat for more)')
-        parser.add_argument('--dhcp-option', dest='dhcp_options',
-                            action='append', metavar='NAME=VALUE',
-                            help='e.g. mtu=1450, ntp-server=10.0.0.5')
+        _add_host_settings(parser)
         parser.add_argument('--policy', dest='policy_id')
         parser.add_argument('--ipv6-address-mode',
                             choices=('slaac', 'dhcpv6-stateful'))
@@ -103,12 +107,7 @@ class SetBlock(base.ShowOne):
         parser.add_argument('--name')
         parser.add_argument('--network', dest='network_id')
         parser.add_argument('--gateway')
-        parser.add_argument('--dns', dest='dns_nameservers',
-                            action='append', metavar='ADDRESS',
-                            help='DNS servers (replaces the list)')
-        parser.add_argument('--dhcp-option', dest='dhcp_options',
-                            action='append', metavar='NAME=VALUE',
-                            help='DHCP options (replaces them all)')
+        _add_host_settings(parser, ' (replaces them all)')
         policy = parser.add_mutually_exclusive_group()
         policy.add_argument('--policy', dest='policy_id')
         policy.add_argument('--no-policy', action='store_true')

@@ -25,7 +25,6 @@ retries, duplicates, failed calls) are printed; run with -s to see them.
 doc/operator/rabbitmq-cluster.md quotes them.
 """
 
-import collections
 import json
 import random
 import re
@@ -56,16 +55,6 @@ MAX_PAUSE = 30      # seconds; generous for a loaded machine
 WORKER_CONNECTION = re.compile(r'^melange-rpc-server:(\d+):')
 
 
-def _duplicates(values):
-    return [v for v, n in collections.Counter(values).items() if n > 1]
-
-
-def _wait_for_rows(hosts, block_id, count, timeout=120):
-    deadline = time.monotonic() + timeout
-    while len(reliability.stored_addresses(hosts, block_id)) < count:
-        if time.monotonic() > deadline:
-            raise AssertionError('the load did not get going')
-        time.sleep(0.1)
 
 
 def _consuming_connections(cluster, hosts):
@@ -207,7 +196,8 @@ def _report(fault, after, times, **figures):
           'the stop began: %s; %s' % (
               len(answered) + sum(len(o.errors) for o in outcomes),
               sum(len(o.errors) for o in outcomes),
-              len(_duplicates(answered)), before, during, rate_after,
+              len(reliability.duplicates(answered)), before, during,
+              rate_after,
               fault.longest_pause(),
               max(fault.latencies + after.latencies, default=0),
               sum(1 for o in outcomes for s in o.latencies
@@ -245,7 +235,7 @@ def test_losing_the_workers_node_under_load_loses_and_duplicates_nothing(
     background = load.Background(
         caller_config, hosts.topic, reliability.nova(), 'allocate_ip', jobs,
         timeout=CALL_TIMEOUT, retries=RETRIES, **LOAD)
-    _wait_for_rows(hosts, block['id'], WARM_UP_ROWS)
+    reliability.wait_for_rows(hosts, block['id'], WARM_UP_ROWS)
 
     assert {port for port, _ in _consuming_connections(
         cluster, hosts).values()} == {victim.port}
@@ -282,7 +272,7 @@ def test_losing_the_workers_node_under_load_loses_and_duplicates_nothing(
 
     # No address twice; every address a caller was given is stored, and
     # nothing is stored that no caller was given (no leaked retry).
-    assert _duplicates(answered) == []
+    assert reliability.duplicates(answered) == []
     stored = reliability.stored_addresses(hosts, block['id'])
     assert sorted(stored) == sorted(answered)
     assert hosts.api.get_block_usage(hosts.admin, block['id'])[

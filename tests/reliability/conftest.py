@@ -1,4 +1,6 @@
+import collections
 import os
+import time
 import uuid
 
 import psutil
@@ -46,6 +48,20 @@ def stored_addresses(service, block_id):
         return conn.execute(sa.text(
             'SELECT address FROM ip_addresses WHERE block_id = :b'),
             {'b': block_id}).scalars().all()
+
+
+def duplicates(values):
+    """The values that occur more than once."""
+    return [v for v, n in collections.Counter(values).items() if n > 1]
+
+
+def wait_for_rows(service, block_id, count, timeout=120):
+    """Wait until a load under way has stored ``count`` addresses."""
+    deadline = time.monotonic() + timeout
+    while len(stored_addresses(service, block_id)) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError('the load did not get going')
+        time.sleep(0.1)
 
 
 def keyed_jobs(count, **kwargs):

@@ -6,7 +6,6 @@ threads) on PostgreSQL and on MariaDB. Every figure is printed (run with
 call, every allocation stored, usage equal to the count.
 """
 
-import collections
 import uuid
 
 import pytest
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 
 from melange_rpc import context
 from tests.functional import conftest
+from tests.reliability import conftest as reliability
 from tests.reliability import load
 from tests import server as server_fixture
 
@@ -50,9 +50,6 @@ def _report(name, outcome):
         len(outcome.errors), outcome.calls_per_second()))
 
 
-def _duplicates(values):
-    return [v for v, n in collections.Counter(values).items() if n > 1]
-
 
 def _stored(service, query, **params):
     with service.server.engine.connect() as conn:
@@ -77,7 +74,7 @@ def test_allocations_in_one_block_and_across_ten_are_never_duplicated(
     _report('allocate_ip, one /16 (%s)' % busy.backend, outcome)
     assert outcome.errors == []
     addresses = [r['address'] for r in outcome.results]
-    assert _duplicates(addresses) == []
+    assert reliability.duplicates(addresses) == []
     assert len(addresses) == ADDRESSES
 
     across = [{'network_id': net, 'interface_id': str(uuid.uuid4()),
@@ -88,7 +85,7 @@ def test_allocations_in_one_block_and_across_ten_are_never_duplicated(
     _report('allocate_ips_for_interface, 10 blocks', outcome)
     assert outcome.errors == []
     spread = [(r[0]['block_id'], r[0]['address']) for r in outcome.results]
-    assert _duplicates(spread) == []
+    assert reliability.duplicates(spread) == []
     assert len(spread) == ADDRESSES
 
     assert _stored(busy, 'SELECT count(*) FROM ip_addresses '
@@ -109,7 +106,7 @@ def test_mac_allocation_under_load_hands_out_each_mac_once(
     _report('allocate_mac', outcome)
     assert outcome.errors == []
     macs = [r['mac_address'] for r in outcome.results]
-    assert _duplicates(macs) == [] and len(macs) == 2000
+    assert reliability.duplicates(macs) == [] and len(macs) == 2000
     assert busy.api.get_mac_range(admin, mac_range['id'])['allocated'] == (
         2000)
 
@@ -137,5 +134,5 @@ def test_allocate_for_instance_under_load_is_whole_and_unique(
     results = outcome.results
     fixed = [ip['address'] for info in results for vif in info
              for subnet in vif['network']['subnets'] for ip in subnet['ips']]
-    assert len(fixed) == 500 * 3 and _duplicates(fixed) == []
+    assert len(fixed) == 500 * 3 and reliability.duplicates(fixed) == []
     assert all(len(info) == 2 for info in results)

@@ -12,7 +12,6 @@ them. The broker and the database that are taken down are private nodes
 (tests/nodes.py): the machine's own serve the other tests of the run.
 """
 
-import collections
 import signal
 import time
 import uuid
@@ -28,9 +27,6 @@ CALLS = 2400
 LOAD = {'processes': 2, 'threads': 8}
 
 
-def _duplicates(values):
-    return [v for v, n in collections.Counter(values).items() if n > 1]
-
 
 def _report(name, outcome, fault_start, fault_end, **extra):
     before, during, after = outcome.rate_around(fault_start, fault_end)
@@ -41,18 +37,12 @@ def _report(name, outcome, fault_start, fault_end, **extra):
           'lasted %.1f s%s' % (
               name, len(outcome.results) + len(outcome.errors),
               len(outcome.errors), dict(outcome.error_kinds()),
-              len(_duplicates([r['address'] for r in outcome.results])),
+              len(reliability.duplicates(
+                  [r['address'] for r in outcome.results])),
               before, during, after, outcome.longest_pause(),
               max(outcome.latencies, default=0),
               fault_end - fault_start, '; ' + figures if figures else ''))
 
-
-def _wait_for_rows(service, block_id, count, timeout=120):
-    deadline = time.monotonic() + timeout
-    while len(reliability.stored_addresses(service, block_id)) < count:
-        if time.monotonic() > deadline:
-            raise AssertionError('the load did not get going')
-        time.sleep(0.1)
 
 
 def _block(service):
@@ -63,7 +53,7 @@ def _block(service):
 
 
 def _assert_nothing_lost_or_duplicated(service, block, answered):
-    assert _duplicates(answered) == []
+    assert reliability.duplicates(answered) == []
     stored = reliability.stored_addresses(service, block['id'])
     # Every address a caller was given is stored, and nothing is stored
     # that no caller was given: no partial call, no leaked retry.
@@ -85,7 +75,7 @@ def test_killing_a_worker_under_load_loses_and_duplicates_nothing(
         background = load.Background(
             client_config, service.server.topic, reliability.nova(),
             'allocate_ip', jobs, timeout=5, retries=6, **LOAD)
-        _wait_for_rows(service, block['id'], 300)
+        reliability.wait_for_rows(service, block['id'], 300)
         victim = reliability.workers_of(service.server)[0]
         killed = time.time()
         victim.send_signal(signal.SIGKILL)
@@ -134,7 +124,7 @@ def test_restarting_the_broker_under_load_loses_and_duplicates_nothing(
         background = load.Background(
             config, service.server.topic, reliability.nova(),
             'allocate_ip', jobs, timeout=5, retries=12, **LOAD)
-        _wait_for_rows(service, block['id'], 300)
+        reliability.wait_for_rows(service, block['id'], 300)
         stopped = time.time()
         private_broker.stop()
         time.sleep(3)
@@ -179,7 +169,7 @@ def test_restarting_the_database_under_load_fails_clearly_and_heals(
             client_config, service.server.topic, reliability.nova(),
             # No retries: each call in the outage shows its error.
             'allocate_ip', jobs, timeout=60, retries=0, **LOAD)
-        _wait_for_rows(service, block['id'], 300)
+        reliability.wait_for_rows(service, block['id'], 300)
         crashed = time.time()
         # Immediate: the server dies as in a crash, mid-transaction, and
         # recovers from its WAL when it starts.
