@@ -1,9 +1,10 @@
 """The engine facade and the one-transaction-per-call helpers.
 
 ``writer(ctxt, fn)`` runs ``fn(session)`` in one write transaction and
-retries the whole of it when the database reports a deadlock, a
-serialization failure or a lost race on a unique key (oslo.db translates
-those into DBDeadlock / DBDuplicateEntry for every backend). A retried
+retries the whole of it when the database reports a deadlock or a lost
+race on a unique key (oslo.db translates those into DBDeadlock /
+DBDuplicateEntry for every backend; PostgreSQL runs at READ COMMITTED, so
+no serialization failures arise), or when it could not be reached. A retried
 call starts from a fresh transaction, so it sees the winner's rows and
 decides again; the caller never sees the retry.
 """
