@@ -62,20 +62,28 @@ def _assert_nothing_lost_or_duplicated(service, block, answered):
         'allocated'] == len(answered)
 
 
+def _loaded(service, config, timeout, retries):
+    """A block under a steady allocate_ip load (CALLS keyed jobs), once
+    300 of them are stored: (block, the load running)."""
+    block, tenant = _block(service)
+    jobs = reliability.keyed_jobs(CALLS, block_id=block['id'],
+                                  tenant_id=tenant)
+    background = load.Background(
+        config, service.server.topic, reliability.nova(), 'allocate_ip',
+        jobs, timeout=timeout, retries=retries, **LOAD)
+    reliability.wait_for_rows(service, block['id'], 300)
+    return block, background
+
+
 def test_killing_a_worker_under_load_loses_and_duplicates_nothing(
         exchange, client_config, tmp_path):
     service = reliability.start_service('postgresql', tmp_path, exchange,
                                         'kill', workers=3)
     try:
-        block, tenant = _block(service)
-        jobs = reliability.keyed_jobs(CALLS, block_id=block['id'],
-                                      tenant_id=tenant)
         # A call the killed worker had taken is lost with it; its caller
         # waits out the timeout and sends it again with the same key.
-        background = load.Background(
-            client_config, service.server.topic, reliability.nova(),
-            'allocate_ip', jobs, timeout=5, retries=6, **LOAD)
-        reliability.wait_for_rows(service, block['id'], 300)
+        block, background = _loaded(service, client_config, timeout=5,
+                                    retries=6)
         victim = reliability.workers_of(service.server)[0]
         killed = time.time()
         victim.send_signal(signal.SIGKILL)
@@ -116,15 +124,9 @@ def test_restarting_the_broker_under_load_loses_and_duplicates_nothing(
     config = reliability.client_config_for(tmp_path, private_broker.url,
                                            exchange)
     try:
-        block, tenant = _block(service)
-        jobs = reliability.keyed_jobs(CALLS, block_id=block['id'],
-                                      tenant_id=tenant)
         # Calls and replies in the broker when it stops are lost with its
         # queues; callers time out and send them again, same key.
-        background = load.Background(
-            config, service.server.topic, reliability.nova(),
-            'allocate_ip', jobs, timeout=5, retries=12, **LOAD)
-        reliability.wait_for_rows(service, block['id'], 300)
+        block, background = _loaded(service, config, timeout=5, retries=12)
         stopped = time.time()
         private_broker.stop()
         time.sleep(3)
@@ -162,14 +164,9 @@ def test_restarting_the_database_under_load_fails_clearly_and_heals(
         'postgresql', tmp_path, exchange, 'dbdown', workers=2,
         admin_url=private_postgres.url)
     try:
-        block, tenant = _block(service)
-        jobs = reliability.keyed_jobs(CALLS, block_id=block['id'],
-                                      tenant_id=tenant)
-        background = load.Background(
-            client_config, service.server.topic, reliability.nova(),
-            # No retries: each call in the outage shows its error.
-            'allocate_ip', jobs, timeout=60, retries=0, **LOAD)
-        reliability.wait_for_rows(service, block['id'], 300)
+        # No retries: each call in the outage shows its error.
+        block, background = _loaded(service, client_config, timeout=60,
+                                    retries=0)
         crashed = time.time()
         # Immediate: the server dies as in a crash, mid-transaction, and
         # recovers from its WAL when it starts.
