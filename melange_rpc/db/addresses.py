@@ -181,7 +181,7 @@ _LIVE_OF_INTERFACES = (
     sa.select(_ADDRESS.c.id, _ADDRESS.c.address, _ADDRESS.c.interface_id,
               _ADDRESS.c.block_id, _BLOCK.c.cidr, _BLOCK.c.ip_version,
               _BLOCK.c.gateway, _BLOCK.c.dns_nameservers,
-              _BLOCK.c.dhcp_options)
+              _BLOCK.c.dhcp_options, IpBlock.has_routes)
     .join(_BLOCK, _ADDRESS.c.block_id == _BLOCK.c.id)
     .where(_ADDRESS.c.interface_id.in_(
         sa.bindparam('interface_ids', expanding=True)),
@@ -198,7 +198,8 @@ _FLOATING_OF = (
 
 def live_of_interfaces(session, interface_ids):
     """Rows of the live addresses of ``interface_ids``, with their blocks'
-    cidr, ip_version, gateway, dns_nameservers and dhcp_options."""
+    cidr, ip_version, gateway, dns_nameservers, dhcp_options and
+    has_routes."""
     if not interface_ids:
         return []
     return session.execute(_LIVE_OF_INTERFACES,

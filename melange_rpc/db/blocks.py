@@ -62,6 +62,73 @@ def get(session, block_id, tenant_id=None, lock=False):
     return block
 
 
+def _booking_statements():
+    """lock_for_allocation()'s two shapes (scoped or not), built once."""
+    # The ORM leaves expressions such as has_routes out of an entity's
+    # RETURNING: named, it comes back in the row. Spelled out, because
+    # SQLite's RETURNING names columns unqualified, and a bare "id" in the
+    # subquery would be the route's.
+    has_routes = sa.exists().where(
+        models.Route.block_id == sa.literal_column('ip_blocks.id'))
+    by_id = (sa.update(IpBlock)
+             .where(IpBlock.id == sa.bindparam('block_id'))
+             .values(allocated_count=IpBlock.allocated_count + 1,
+                     updated_at=IpBlock.updated_at)
+             .returning(IpBlock, has_routes.label('has_routes')))
+    return {False: by_id, True: _owned_by(by_id, sa.bindparam('tenant'))}
+
+
+_BOOK = _booking_statements()
+_BOOKED = 'melange_booked_allocations'
+# The databases that return the rows an UPDATE changed.
+_RETURNING = ('postgresql', 'sqlite')
+
+
+def lock_for_allocation(session, block_id, tenant_id=None):
+    """get(lock=True) for a call that will allocate one address of the
+    block, or fail as a whole.
+
+    Where an UPDATE can return its row (PostgreSQL, SQLite), the lock and
+    the allocation's count are one statement instead of the lock's SELECT
+    and the counter's UPDATE: the count is booked, and the allocation's
+    count_change(allocated=1) moves nothing more (see settle_bookings).
+    MariaDB has no UPDATE ... RETURNING and takes the two statements.
+    """
+    if session.bind.dialect.name not in _RETURNING:
+        return get(session, block_id, tenant_id, lock=True)
+    params = {'block_id': block_id}
+    if tenant_id is not None:
+        params['tenant'] = tenant_id
+    gates.enter(session, 'block:' + block_id)
+    row = session.execute(
+        _BOOK[tenant_id is not None], params,
+        execution_options={'populate_existing': True,
+                           'synchronize_session': False}).first()
+    block = None
+    if row is not None:
+        block, has_routes = row
+        attributes.set_committed_value(block, 'has_routes', has_routes)
+        session.info.setdefault(_LOCKED, set()).add(block.id)
+        session.info['holds_row_locks'] = True
+        booked = session.info.setdefault(_BOOKED, {})
+        booked[block.id] = booked.get(block.id, 0) + 1
+    return block
+
+
+def booked(session, block):
+    """Allocations of ``block`` counted in advance and not yet made."""
+    return session.info.get(_BOOKED, {}).get(block.id, 0)
+
+
+def settle_bookings(session):
+    """Uncount booked allocations the call did not make, before commit."""
+    for block_id, count in session.info.pop(_BOOKED, {}).items():
+        if count:
+            session.execute(_COUNT_CHANGE, {'block_id': block_id,
+                                            'allocated': -count,
+                                            'retained': 0})
+
+
 def lock(session, block):
     """Hold ``block``'s row lock for the rest of the transaction, reading
     it afresh; a block this transaction already locked costs nothing.
@@ -118,7 +185,8 @@ _COUNT_CHANGE = sa.update(IpBlock.__table__).where(
         allocated_count=IpBlock.__table__.c.allocated_count
         + sa.bindparam('allocated'),
         retained_count=IpBlock.__table__.c.retained_count
-        + sa.bindparam('retained'))
+        + sa.bindparam('retained'),
+        updated_at=IpBlock.__table__.c.updated_at)
 
 
 def count_change(session, block, allocated=0, retained=0):
@@ -126,8 +194,14 @@ def count_change(session, block, allocated=0, retained=0):
     the database and in the loaded ``block`` alike.
 
     A Core UPDATE: counters are bookkeeping, not a change of the block,
-    so ``updated_at`` stays as it is.
+    so ``updated_at`` stays as it is. One allocation booked by
+    lock_for_allocation is already counted.
     """
+    bookings = session.info.get(_BOOKED)
+    if allocated == 1 and retained == 0 and bookings and bookings.get(
+            block.id):
+        bookings[block.id] -= 1
+        return
     session.execute(_COUNT_CHANGE, {'block_id': block.id,
                                     'allocated': allocated,
                                     'retained': retained})

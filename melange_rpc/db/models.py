@@ -285,6 +285,13 @@ class Route(Base):
     created_at = sa.Column(Timestamp, nullable=False, default=utcnow)
 
 
+# Whether a block has routes, read with the block itself: most blocks have
+# none, and then the IpConfigs of an allocation or a read need no routes
+# query (db.routes.for_blocks).
+IpBlock.has_routes = orm.column_property(
+    sa.exists().where(Route.block_id == IpBlock.id), deferred=False)
+
+
 class IdempotencyKey(Base):
     """The stored result of a state-changing call made with a key."""
 

@@ -16,13 +16,17 @@ _FOR_BLOCKS = (sa.select(Route.__table__)
                          Route.__table__.c.id))
 
 
-def for_blocks(session, block_ids):
-    """Routes of several blocks at once: {block_id: [route row, ...]}."""
-    result = {block_id: [] for block_id in block_ids}
-    if not result:
-        return result
-    for route in session.execute(_FOR_BLOCKS, {'block_ids': list(result)}):
-        result[route.block_id].append(route)
+def for_blocks(session, has_routes):
+    """Routes of several blocks at once: {block_id: [route row, ...]}.
+
+    ``has_routes`` is {block_id: whether it has routes}, as read with the
+    blocks (IpBlock.has_routes): blocks without any cost no statement.
+    """
+    result = {block_id: [] for block_id in has_routes}
+    routed = [block_id for block_id, has in has_routes.items() if has]
+    if routed:
+        for route in session.execute(_FOR_BLOCKS, {'block_ids': routed}):
+            result[route.block_id].append(route)
     return result
 
 

@@ -36,9 +36,9 @@ def check_can_allocate(session, block):
     allows.
     """
     db_blocks.lock(session, block)
-    if (block.max_allocation is not None
-            and block.allocated_count + block.retained_count
-            >= block.max_allocation):
+    used = (block.allocated_count - db_blocks.booked(session, block)
+            + block.retained_count)
+    if block.max_allocation is not None and used >= block.max_allocation:
         raise exception.NoMoreAddresses(block_id=block.id)
 
 

@@ -25,6 +25,16 @@ def get(session, block_id, tenant_id=None, lock=False):
     return block
 
 
+def lock_for_allocation(session, block_id, tenant_id=None):
+    """get(lock=True) for a call about to allocate one address of the
+    block (db.blocks.lock_for_allocation: the lock counts it too)."""
+    values.string(block_id, 'block_id')
+    block = db_blocks.lock_for_allocation(session, block_id, tenant_id)
+    if block is None:
+        raise exception.BlockNotFound(block_id=block_id)
+    return block
+
+
 def cidr_of(block):
     return netaddr.IPNetwork(block.cidr)
 

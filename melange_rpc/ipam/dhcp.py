@@ -21,7 +21,7 @@ def config(session, network_id, render_block, routes_of):
     everything else, so it changes exactly when hosts or subnets do."""
     values.string(network_id, 'network_id')
     found = network.blocks_of(session, network_id)
-    routes = routes_of({block.id for block in found})
+    routes = routes_of({block.id: block.has_routes for block in found})
     subnets = []
     for block in found:
         view = render_block(block)

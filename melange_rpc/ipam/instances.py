@@ -57,9 +57,10 @@ def deallocate(session, device_id, scope=None,
 def network_info(session, device_id, scope=None):
     """The shape Nova builds its network_info from (see API.md).
 
-    Four statements whatever the number of interfaces: the device's
-    interfaces, their live addresses with their blocks, the floating IPs
-    in front of those, and the blocks' routes.
+    Four statements at most, whatever the number of interfaces: the
+    device's interfaces, their live addresses with their blocks, the
+    floating IPs in front of those, and the blocks' routes (if they have
+    any).
     """
     found = db_interfaces.of_device(session, device_id, scope)
     rows = db_addresses.live_of_interfaces(session,
@@ -69,7 +70,8 @@ def network_info(session, device_id, scope=None):
             session, [r.id for r in rows]):
         floating.setdefault(fixed_ip_id, []).append(
             {'address': address, 'type': 'floating'})
-    routes = db_routes.for_blocks(session, {r.block_id for r in rows})
+    routes = db_routes.for_blocks(
+        session, {r.block_id: r.has_routes for r in rows})
     subnets_of = {interface.id: {} for interface in found}
     for row in rows:
         subnets = subnets_of[row.interface_id]

@@ -18,7 +18,8 @@ CONF = conf.CONF
 
 def ip_configs(session, rows):
     """IpConfig dicts for address rows, with their blocks' routes."""
-    routes = db_routes.for_blocks(session, {row.block_id for row in rows})
+    routes = db_routes.for_blocks(
+        session, {row.block_id: row.block.has_routes for row in rows})
     return [views.ip_config(row, routes[row.block_id]) for row in rows]
 
 
@@ -32,8 +33,8 @@ class AddressEndpoint:
         lessee = tenancy.acting_tenant(ctxt, tenant_id)
         scope = tenancy.scope(ctxt)
         # Locked now: the allocation needs the lock, and this read is then
-        # the only one of the block.
-        block = blocks.get(session, block_id, scope, lock=True)
+        # the only one of the block (and its count, where it can be).
+        block = blocks.lock_for_allocation(session, block_id, scope)
         interface = None
         if interface_id is not None:
             interface = interfaces.get_or_create(

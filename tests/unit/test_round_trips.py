@@ -1,0 +1,129 @@
+"""The statements of the hot paths, counted, and the booked allocation
+count that saves one of them (db.blocks.lock_for_allocation).
+
+The domain layer runs in-process on a SQLite file database (the
+functional tests run the same paths on PostgreSQL and MariaDB through
+the service). Counting statements is not timing: a path that grows a
+round trip fails here, whatever the machine.
+"""
+
+import uuid
+
+import pytest
+from sqlalchemy import orm
+
+from melange_rpc import exception
+from melange_rpc.db import blocks as db_blocks
+from melange_rpc.db import routes as db_routes
+from melange_rpc.ipam import addresses
+from melange_rpc.ipam import blocks
+from tests.unit import test_allocator_properties as properties
+
+TENANT = 'tenant-1'
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = properties.make_engine(tmp_path / 'round-trips.db')
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def block_id(engine):
+    with orm.Session(engine) as session, session.begin():
+        block = blocks.create(session, '10.0.0.0/24', TENANT,
+                              network_id='net-1', gateway='10.0.0.1')
+        return block.id
+
+
+class Statements:
+    def __init__(self, engine):
+        self.seen = []
+        properties.sa.event.listen(engine, 'before_cursor_execute',
+                                   self._seen)
+
+    def _seen(self, conn, cursor, statement, *args):
+        self.seen.append(statement.split(None, 1)[0].upper())
+
+
+def counts(engine, block_id):
+    with orm.Session(engine) as session:
+        block = db_blocks.get(session, block_id)
+        return block.allocated_count, block.retained_count
+
+
+def test_an_allocation_after_the_lock_is_three_statements(engine, block_id):
+    statements = Statements(engine)
+    with orm.Session(engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        locked = list(statements.seen)
+        address = addresses.allocate(session, block, TENANT).address
+        routes = db_routes.for_blocks(session,
+                                      {block.id: block.has_routes})
+        db_blocks.settle_bookings(session)
+    # The lock counts the allocation too: one UPDATE ... RETURNING.
+    assert locked == ['UPDATE']
+    # The lowest free interval read and shrunk, the address inserted; no
+    # counter UPDATE (booked), no routes SELECT (the block has none).
+    assert statements.seen[1:] == ['SELECT', 'UPDATE', 'INSERT']
+    assert address == '10.0.0.2'
+    assert routes == {block_id: []}
+    assert counts(engine, block_id) == (1, 0)
+
+
+def test_a_block_with_routes_says_so_in_the_same_read(engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        db_routes.add(session, id=str(uuid.uuid4()), block_id=block_id,
+                      destination='198.51.100.0/24', gateway='10.0.0.1')
+    with orm.Session(engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        assert block.has_routes
+        routes = db_routes.for_blocks(session, {block.id: True})
+        assert [r.destination for r in routes[block_id]] == [
+            '198.51.100.0/24']
+
+
+def test_a_booking_the_call_did_not_use_is_settled(engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        blocks.lock_for_allocation(session, block_id)
+        assert counts(engine, block_id) == (0, 0)   # not committed yet
+        db_blocks.settle_bookings(session)
+    assert counts(engine, block_id) == (0, 0)
+
+
+def test_a_failed_allocation_leaves_the_count_as_it_was(engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        addresses.allocate(session, block, TENANT, address='10.0.0.9')
+    with pytest.raises(exception.DuplicateAddress):
+        with orm.Session(engine) as session, session.begin():
+            block = blocks.lock_for_allocation(session, block_id)
+            addresses.allocate(session, block, TENANT, address='10.0.0.9')
+    assert counts(engine, block_id) == (1, 0)
+
+
+def test_the_cap_check_does_not_count_the_booking(engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        block = db_blocks.get(session, block_id)
+        block.max_allocation = 1
+    with orm.Session(engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        assert addresses.allocate(session, block, TENANT).address == (
+            '10.0.0.2')
+        db_blocks.settle_bookings(session)
+    with pytest.raises(exception.NoMoreAddresses):
+        with orm.Session(engine) as session, session.begin():
+            block = blocks.lock_for_allocation(session, block_id)
+            addresses.allocate(session, block, TENANT)
+    assert counts(engine, block_id) == (1, 0)
+
+
+def test_counters_leave_the_blocks_updated_at_alone(engine, block_id):
+    with orm.Session(engine) as session:
+        before = db_blocks.get(session, block_id).updated_at
+    with orm.Session(engine) as session, session.begin():
+        block = db_blocks.get(session, block_id, lock=True)
+        db_blocks.count_change(session, block, allocated=1)
+    with orm.Session(engine) as session:
+        assert db_blocks.get(session, block_id).updated_at == before
