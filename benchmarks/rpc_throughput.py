@@ -303,8 +303,10 @@ class Callers:
         self.connections[0].send(('call', topic, (method, kwargs)))
         return self.connections[0].recv()
 
-    def measure(self, topic, method, spec, callers, seconds, warmup=0.5):
-        """One point: ``callers`` concurrent callers over the processes."""
+    def measure(self, topic, method, spec, callers, seconds, warmup=0.5,
+                server=None):
+        """One point: ``callers`` concurrent callers over the processes;
+        with ``server``, also the CPU each part of the machine spent."""
         processes = min(callers, CALLER_PROCESSES)
         threads = callers // processes
         for index in range(processes):
@@ -314,19 +316,78 @@ class Callers:
             self.connections[index].send(('measure', topic, {
                 'method': method, 'spec': part, 'threads': threads,
                 'warmup': warmup, 'seconds': seconds}))
+        meter = CpuMeter(server, self.processes) if server else None
+        if meter:
+            time.sleep(warmup)
+            meter.start()
+            time.sleep(seconds)
+            meter.stop()
         latencies, errors, failed = [], [], 0
         for index in range(processes):
             got, some, count = self.connections[index].recv()
             latencies += got
             errors += some
             failed += count
-        return figures(latencies, seconds, failed, errors)
+        got = figures(latencies, seconds, failed, errors)
+        if meter and got['calls']:
+            got['cpu_ms_per_call'] = meter.per_call(got['calls'])
+        return got
 
     def close(self):
         for connection in self.connections:
             connection.send(None)
         for process in self.processes:
             process.join(10)
+
+
+class CpuMeter:
+    """CPU seconds the parts of the machine spend in a measured window:
+    the server's workers (with SQLite, the database's work too), the
+    PostgreSQL server, RabbitMQ, and the callers. Where a call's time goes
+    when the 2 cores are the limit."""
+
+    GROUPS = ('workers', 'postgres', 'rabbitmq', 'callers')
+
+    def __init__(self, server, callers):
+        self.server = server
+        self.callers = callers
+        self.before = None
+        self.spent = None
+
+    def _processes(self):
+        found = [('workers', child) for child in
+                 psutil.Process(self.server.process.pid).children()]
+        found += [('callers', psutil.Process(p.pid)) for p in self.callers]
+        for process in psutil.process_iter(['name']):
+            name = process.info['name'] or ''
+            if name.startswith('postgres'):
+                found.append(('postgres', process))
+            elif name.startswith('beam'):
+                found.append(('rabbitmq', process))
+        return found
+
+    @staticmethod
+    def _cpu(process):
+        try:
+            times = process.cpu_times()
+            return times.user + times.system
+        except psutil.Error:
+            return None
+
+    def start(self):
+        self.before = {(group, process.pid): (process, self._cpu(process))
+                       for group, process in self._processes()}
+
+    def stop(self):
+        self.spent = dict.fromkeys(self.GROUPS, 0.0)
+        for (group, _), (process, before) in self.before.items():
+            after = self._cpu(process)
+            if before is not None and after is not None:
+                self.spent[group] += after - before
+
+    def per_call(self, calls):
+        return {group: 1000 * spent / calls
+                for group, spent in self.spent.items()}
 
 
 def figures(latencies, seconds, failed=0, errors=()):
@@ -510,7 +571,8 @@ class Run:
 def print_row(row):
     ratio = row.get('ratio')
     p99 = row.get('p99_vs_echo')
-    print('%-10s %2s %3s  %-28s %8.1f %7s %7s %8s %6s %6s%s' % (
+    cpu = row.get('cpu_ms_per_call')
+    print('%-10s %2s %3s  %-28s %8.1f %7s %7s %8s %6s %6s %19s%s' % (
         row['db'], row['workers'], row['callers'], row['method'],
         row['calls_per_s'],
         '%.1f' % row['p50_ms'] if row['p50_ms'] is not None else '-',
@@ -518,13 +580,14 @@ def print_row(row):
         '%.1f' % row['echo_per_s'] if 'echo_per_s' in row else '',
         '%.2f' % ratio if ratio is not None else '',
         '%.2f' % p99 if p99 is not None else '',
+        '/'.join('%.1f' % cpu[g] for g in CpuMeter.GROUPS) if cpu else '',
         '  (%d failed: %s)' % (row['failed'], row['errors'][:1])
         if row['failed'] else ''), flush=True)
 
 
-HEADER = '%-10s %2s %3s  %-28s %8s %7s %7s %8s %6s %6s' % (
+HEADER = '%-10s %2s %3s  %-28s %8s %7s %7s %8s %6s %6s %19s' % (
     'db', 'W', 'C', 'method', 'calls/s', 'p50 ms', 'p99 ms', 'echo/s',
-    'ratio', 'p99 x')
+    'ratio', 'p99 x', 'CPU ms/call w/pg/mq/c')
 
 
 def measure_echo(run, args):
@@ -537,7 +600,8 @@ def measure_echo(run, args):
             for callers in args.callers:
                 got = run.callers.measure(
                     server.topic, 'allocate_ip',
-                    {'block_id': str(uuid.uuid4())}, callers, args.seconds)
+                    {'block_id': str(uuid.uuid4())}, callers, args.seconds,
+                    server=server)
                 echo[workers, callers] = got
                 print_row(dict(got, db='echo', workers=workers,
                                callers=callers, method='(any)'))
@@ -591,7 +655,7 @@ def measure_backend(run, args, backend, echo, rows):
 def point(run, args, server, backend, method, fixtures, callers, echo,
           phase, stored=None):
     got = run.callers.measure(server.topic, method, fixtures.spec(method),
-                              callers, args.seconds)
+                              callers, args.seconds, server=server)
     row = dict(got, db=backend, workers=server.workers, callers=callers,
                method=method, phase=phase, stored=stored)
     base = echo.get((server.workers, callers))

@@ -22,7 +22,7 @@ def add(session, **values):
     row = {name: None for name in _COLUMNS}
     row.update(leased=False, created_at=models.utcnow())
     row.update(values)
-    session.execute(_INSERT, row)
+    session.connection().execute(_INSERT, row)
     address = IpAddress(**row)
     # Persistent as though just loaded: nothing is expired, so reading
     # it (and its block, from the identity map) costs no statement.
@@ -181,7 +181,8 @@ _LIVE_OF_INTERFACES = (
     sa.select(_ADDRESS.c.id, _ADDRESS.c.address, _ADDRESS.c.interface_id,
               _ADDRESS.c.block_id, _BLOCK.c.cidr, _BLOCK.c.ip_version,
               _BLOCK.c.gateway, _BLOCK.c.dns_nameservers,
-              _BLOCK.c.dhcp_options, IpBlock.has_routes)
+              _BLOCK.c.dhcp_options,
+              IpBlock.has_routes.expression.label('has_routes'))
     .join(_BLOCK, _ADDRESS.c.block_id == _BLOCK.c.id)
     .where(_ADDRESS.c.interface_id.in_(
         sa.bindparam('interface_ids', expanding=True)),
@@ -202,7 +203,7 @@ def live_of_interfaces(session, interface_ids):
     has_routes."""
     if not interface_ids:
         return []
-    return session.execute(_LIVE_OF_INTERFACES,
+    return session.connection().execute(_LIVE_OF_INTERFACES,
                            {'interface_ids': list(interface_ids)}).all()
 
 
@@ -211,7 +212,7 @@ def floating_of(session, fixed_ids):
     ``fixed_ids``."""
     if not fixed_ids:
         return []
-    return session.execute(_FLOATING_OF, {'fixed_ids': list(fixed_ids)}
+    return session.connection().execute(_FLOATING_OF, {'fixed_ids': list(fixed_ids)}
                            ).all()
 
 

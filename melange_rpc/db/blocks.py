@@ -1,8 +1,10 @@
 """SQL for IP blocks."""
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.orm import attributes
 
+from melange_rpc.db import free_ranges
 from melange_rpc.db import gates
 from melange_rpc.db import models
 from melange_rpc.db import pagination
@@ -70,11 +72,15 @@ def _booking_statements():
     # subquery would be the route's.
     has_routes = sa.exists().where(
         models.Route.block_id == sa.literal_column('ip_blocks.id'))
+    # The allocation's first read, the lowest free interval, comes back
+    # with the lock too (free_ranges.hint_lowest).
+    lowest = free_ranges.BLOCKS.lowest_expressions(
+        sa.literal_column('ip_blocks.id'))
     by_id = (sa.update(IpBlock)
              .where(IpBlock.id == sa.bindparam('block_id'))
              .values(allocated_count=IpBlock.allocated_count + 1,
                      updated_at=IpBlock.updated_at)
-             .returning(IpBlock, has_routes.label('has_routes')))
+             .returning(IpBlock, has_routes.label('has_routes'), *lowest))
     return {False: by_id, True: _owned_by(by_id, sa.bindparam('tenant'))}
 
 
@@ -85,13 +91,14 @@ _RETURNING = ('postgresql', 'sqlite')
 
 
 def lock_for_allocation(session, block_id, tenant_id=None):
-    """get(lock=True) for a call that will allocate one address of the
-    block, or fail as a whole.
+    """get(lock=True) before allocating one address of the block.
 
     Where an UPDATE can return its row (PostgreSQL, SQLite), the lock and
     the allocation's count are one statement instead of the lock's SELECT
     and the counter's UPDATE: the count is booked, and the allocation's
-    count_change(allocated=1) moves nothing more (see settle_bookings).
+    count_change(allocated=1) moves nothing more. A booking no allocation
+    used (the block was full and the call went on to the next one) is
+    undone before commit (settle_bookings, run by db.api.writer).
     MariaDB has no UPDATE ... RETURNING and takes the two statements.
     """
     if session.bind.dialect.name not in _RETURNING:
@@ -106,13 +113,24 @@ def lock_for_allocation(session, block_id, tenant_id=None):
                            'synchronize_session': False}).first()
     block = None
     if row is not None:
-        block, has_routes = row
+        block, has_routes = row[:2]
         attributes.set_committed_value(block, 'has_routes', has_routes)
+        free_ranges.BLOCKS.hint_lowest(session, block.id, row[2:])
         session.info.setdefault(_LOCKED, set()).add(block.id)
         session.info['holds_row_locks'] = True
         booked = session.info.setdefault(_BOOKED, {})
         booked[block.id] = booked.get(block.id, 0) + 1
     return block
+
+
+@sa.event.listens_for(orm.Session, 'after_transaction_end')
+def _transaction_ended(session, transaction):
+    """Locks and bookings last one transaction. The manager opens a
+    session per call; a session used for several transactions (as tests
+    do) must not carry them into the next."""
+    if transaction.parent is None:
+        for key in (_LOCKED, _BOOKED, 'holds_row_locks'):
+            session.info.pop(key, None)
 
 
 def booked(session, block):
@@ -129,14 +147,19 @@ def settle_bookings(session):
                                             'retained': 0})
 
 
-def lock(session, block):
+def lock(session, block, allocating=False):
     """Hold ``block``'s row lock for the rest of the transaction, reading
     it afresh; a block this transaction already locked costs nothing.
+    ``allocating``: the lock is for an allocation, which it books
+    (lock_for_allocation).
 
     (A session is one transaction: the manager opens one per call.)
     """
     if block.id not in session.info.get(_LOCKED, ()):
-        get(session, block.id, lock=True)
+        if allocating:
+            lock_for_allocation(session, block.id)
+        else:
+            get(session, block.id, lock=True)
 
 
 def list_page(session, limit=None, marker=None, scope=None, **filters):

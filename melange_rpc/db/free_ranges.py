@@ -7,11 +7,13 @@ never build key strings themselves.
 """
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from melange_rpc.db import models
 from melange_rpc.ipam import addressing
 
 HeldRange = models.BlockHeldRange
+_HINTS = 'melange_lowest_free'
 
 
 class IntervalSet:
@@ -58,16 +60,45 @@ class IntervalSet:
                  'last_key': addressing.key(last)}
                 for first, last in intervals if first <= last]
         if rows:
-            session.execute(self._insert, rows)
+            session.connection().execute(self._insert, rows)
 
     def lowest(self, session, owner_id):
-        """The owner's lowest free interval, locked, as (id, first, last)."""
-        return _ints(session.execute(self._lowest,
+        """The owner's lowest free interval, locked, as (id, first, last),
+        or the one read with the owner's lock (hint_lowest), once."""
+        hinted = session.info.get(_HINTS, {}).pop(owner_id, None)
+        if hinted is not None:
+            return hinted
+        return _ints(session.connection().execute(self._lowest,
                                      {'owner': owner_id}).first())
+
+    def lowest_expressions(self, owner):
+        """Scalar subqueries of the lowest free interval's id, first and
+        last key for ``owner`` (a column), to read beside another row."""
+        # Intervals never overlap: first_key orders an owner's intervals
+        # strictly, and each subquery meets the same one.
+        table = self.model.__table__
+        return tuple(
+            sa.select(column).where(table.c[self.owner_name] == owner)
+            .order_by(table.c.first_key).limit(1).scalar_subquery()
+            for column in (table.c.id, table.c.first_key, table.c.last_key))
+
+    def hint_lowest(self, session, owner_id, row):
+        """Remember (id, first_key, last_key) as read with the owner's row
+        lock: the next lowest() of this transaction need not read it.
+
+        On PostgreSQL a statement that waited for the lock read the
+        intervals as they were before the wait: a changed interval fails
+        take() and is read afresh; a free interval added meanwhile (a
+        reclaim) is met by the next allocation instead. No interval at
+        all is no hint: the block is read again before it is called
+        full.
+        """
+        if row[0] is not None:
+            session.info.setdefault(_HINTS, {})[owner_id] = _ints(row)
 
     def containing(self, session, owner_id, value):
         """The free interval that holds ``value``, locked, or None."""
-        found = _ints(session.execute(
+        found = _ints(session.connection().execute(
             self._containing,
             {'owner': owner_id, 'key': addressing.key(value)}).first())
         if found is None or found[2] < value:
@@ -87,13 +118,13 @@ class IntervalSet:
         params = {'range_id': range_id, 'old_first': addressing.key(first),
                   'old_last': addressing.key(last)}
         if value == first and upto == last:
-            result = session.execute(self._delete, params)
+            result = session.connection().execute(self._delete, params)
         elif value == first:
             params['new_key'] = addressing.key(upto + 1)
-            result = session.execute(self._set_first, params)
+            result = session.connection().execute(self._set_first, params)
         else:
             params['new_key'] = addressing.key(value - 1)
-            result = session.execute(self._set_last, params)
+            result = session.connection().execute(self._set_last, params)
             if result.rowcount == 1 and upto < last:
                 self.add(session, owner_id, [(upto + 1, last)])
         return result.rowcount == 1
@@ -175,6 +206,13 @@ def release_holds(session, block_id):
         session.execute(sa.delete(HeldRange).where(
             HeldRange.id.in_([row.id for row in rows])))
     return [(int(row.first_key, 16), int(row.last_key, 16)) for row in rows]
+
+
+@sa.event.listens_for(orm.Session, 'after_transaction_end')
+def _transaction_ended(session, transaction):
+    """A hint is good for the transaction that read it."""
+    if transaction.parent is None:
+        session.info.pop(_HINTS, None)
 
 
 def _ints(row):

@@ -24,7 +24,7 @@ def find(session, project_id, key):
     An expired record is deleted here, so that the call about to run can
     store its own under the same key (the unique key would refuse it).
     """
-    record = session.execute(_FIND, {'project': project_id,
+    record = session.connection().execute(_FIND, {'project': project_id,
                                      'idem_key': key}).first()
     if record is not None and record.expires_at <= models.utcnow():
         session.execute(_DELETE, {'record_id': record.id})
@@ -34,7 +34,7 @@ def find(session, project_id, key):
 
 def record(session, project_id, key, method, request_hash, result, ttl):
     now = models.utcnow()
-    session.execute(_INSERT, {
+    session.connection().execute(_INSERT, {
         'project_id': project_id, 'key': key, 'method': method,
         'request_hash': request_hash, 'result': result, 'created_at': now,
         'expires_at': now + datetime.timedelta(seconds=ttl)})

@@ -27,31 +27,46 @@ def block(row):
     }
 
 
+_ADDRESS_COLUMNS = ('id', 'address', 'ip_version', 'block_id',
+                    'interface_id', 'tenant_id', 'device_id',
+                    'deallocated_at', 'leased', 'leased_at', 'created_at',
+                    'updated_at', 'fixed_ip_id')
+
+
 def address(row):
     """An IpAddress from an ORM row (with its block and interface)."""
     interface = row.interface
-    return _address(row, row.block.network_id,
+    values = {name: getattr(row, name) for name in _ADDRESS_COLUMNS}
+    return _address(values, row.block.network_id,
                     interface.mac_address if interface else None)
 
 
 def listed_address(row):
     """An IpAddress from a row of db.addresses.list_page: the address's
-    columns with its block's network_id and its interface's MAC."""
-    return _address(row, row.network_id, row.mac_address)
+    columns with its block's network_id and its interface's MAC.
+
+    Read through the row's mapping: three times faster than a Row's
+    attributes, and a page is a hundred rows or more.
+    """
+    values = row._mapping
+    return _address(values, values['network_id'], values['mac_address'])
 
 
-def _address(row, network_id, mac_address):
+def _address(values, network_id, mac_address):
+    """An IpAddress from a mapping of the ip_addresses columns."""
+    deallocated_at = values['deallocated_at']
     return {
-        'id': row.id, 'address': row.address, 'ip_version': row.ip_version,
-        'block_id': row.block_id, 'network_id': network_id,
-        'interface_id': row.interface_id, 'tenant_id': row.tenant_id,
-        'device_id': row.device_id, 'mac_address': mac_address,
-        'state': 'allocated' if row.deallocated_at is None else 'deallocated',
-        'deallocated_at': _time(row.deallocated_at),
-        'leased': row.leased, 'leased_at': _time(row.leased_at),
-        'created_at': _time(row.created_at),
-        'updated_at': _time(row.updated_at),
-        'fixed_ip_id': row.fixed_ip_id,
+        'id': values['id'], 'address': values['address'],
+        'ip_version': values['ip_version'], 'block_id': values['block_id'],
+        'network_id': network_id, 'interface_id': values['interface_id'],
+        'tenant_id': values['tenant_id'], 'device_id': values['device_id'],
+        'mac_address': mac_address,
+        'state': 'allocated' if deallocated_at is None else 'deallocated',
+        'deallocated_at': _time(deallocated_at),
+        'leased': values['leased'], 'leased_at': _time(values['leased_at']),
+        'created_at': _time(values['created_at']),
+        'updated_at': _time(values['updated_at']),
+        'fixed_ip_id': values['fixed_ip_id'],
     }
 
 

@@ -14,9 +14,12 @@ from sqlalchemy import orm
 
 from melange_rpc import exception
 from melange_rpc.db import blocks as db_blocks
+from melange_rpc.db import free_ranges
 from melange_rpc.db import routes as db_routes
 from melange_rpc.ipam import addresses
 from melange_rpc.ipam import blocks
+from melange_rpc.ipam import interfaces
+from melange_rpc.ipam import network
 from tests.unit import test_allocator_properties as properties
 
 TENANT = 'tenant-1'
@@ -53,7 +56,7 @@ def counts(engine, block_id):
         return block.allocated_count, block.retained_count
 
 
-def test_an_allocation_after_the_lock_is_three_statements(engine, block_id):
+def test_an_allocation_after_the_lock_is_two_statements(engine, block_id):
     statements = Statements(engine)
     with orm.Session(engine) as session, session.begin():
         block = blocks.lock_for_allocation(session, block_id)
@@ -62,11 +65,12 @@ def test_an_allocation_after_the_lock_is_three_statements(engine, block_id):
         routes = db_routes.for_blocks(session,
                                       {block.id: block.has_routes})
         db_blocks.settle_bookings(session)
-    # The lock counts the allocation too: one UPDATE ... RETURNING.
+    # The lock counts the allocation and reads the lowest free interval:
+    # one UPDATE ... RETURNING.
     assert locked == ['UPDATE']
-    # The lowest free interval read and shrunk, the address inserted; no
-    # counter UPDATE (booked), no routes SELECT (the block has none).
-    assert statements.seen[1:] == ['SELECT', 'UPDATE', 'INSERT']
+    # The interval shrunk, the address inserted; no counter UPDATE
+    # (booked), no routes SELECT (the block has none).
+    assert statements.seen[1:] == ['UPDATE', 'INSERT']
     assert address == '10.0.0.2'
     assert routes == {block_id: []}
     assert counts(engine, block_id) == (1, 0)
@@ -127,3 +131,49 @@ def test_counters_leave_the_blocks_updated_at_alone(engine, block_id):
         db_blocks.count_change(session, block, allocated=1)
     with orm.Session(engine) as session:
         assert db_blocks.get(session, block_id).updated_at == before
+
+
+def test_a_full_block_passed_by_keeps_its_count(engine, block_id):
+    """Network-level allocation books each block it locks; a block found
+    full under its lock is passed by, and its booking undone."""
+    with orm.Session(engine) as session, session.begin():
+        full = db_blocks.get(session, block_id)
+        full.max_allocation = 0
+        other = blocks.create(session, '10.0.1.0/24', TENANT,
+                              network_id='net-1').id
+    with orm.Session(engine) as session, session.begin():
+        interface = interfaces.create(session, TENANT, device_id='vm-1',
+                                      network_id='net-1')
+        rows = network.allocate_for_interface(session, 'net-1', interface,
+                                              TENANT)
+        assert [row.address for row in rows] == ['10.0.1.1']
+        db_blocks.settle_bookings(session)
+    assert counts(engine, block_id) == (0, 0)
+    assert counts(engine, other) == (1, 0)
+
+
+def test_a_stale_lowest_interval_is_read_again(engine, block_id):
+    """The interval read with the lock may be older than the lock (on
+    PostgreSQL, after a wait): take() refuses it and the allocator reads
+    the block's intervals afresh."""
+    with orm.Session(engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        range_id, first, last = session.info['melange_lowest_free'][
+            block_id]
+        session.info['melange_lowest_free'][block_id] = (
+            range_id, first - 1, last)
+        assert addresses.allocate(session, block, TENANT).address == (
+            '10.0.0.2')
+        db_blocks.settle_bookings(session)
+    assert counts(engine, block_id) == (1, 0)
+
+
+def test_a_full_block_is_read_again_before_it_is_called_full(
+        engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        free_ranges.BLOCKS.remove_span(session, block_id, 0, 2 ** 32)
+    with orm.Session(engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        assert block_id not in session.info.get('melange_lowest_free', {})
+        with pytest.raises(exception.NoMoreAddresses):
+            addresses.allocate(session, block, TENANT)
