@@ -751,7 +751,7 @@ def main(argv=None):
     if args.echo_server:
         return serve_echo(args.config_file)
     run = Run()
-    began, cpu = time.monotonic(), time.process_time()
+    began = time.monotonic()
     result = {'started': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
               'machine': {'cpus': os.cpu_count(),
                           'python': platform.python_version()},

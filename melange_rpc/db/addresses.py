@@ -203,8 +203,8 @@ def live_of_interfaces(session, interface_ids):
     has_routes."""
     if not interface_ids:
         return []
-    return session.connection().execute(_LIVE_OF_INTERFACES,
-                           {'interface_ids': list(interface_ids)}).all()
+    return session.connection().execute(
+        _LIVE_OF_INTERFACES, {'interface_ids': list(interface_ids)}).all()
 
 
 def floating_of(session, fixed_ids):
@@ -212,8 +212,8 @@ def floating_of(session, fixed_ids):
     ``fixed_ids``."""
     if not fixed_ids:
         return []
-    return session.connection().execute(_FLOATING_OF, {'fixed_ids': list(fixed_ids)}
-                           ).all()
+    return session.connection().execute(
+        _FLOATING_OF, {'fixed_ids': list(fixed_ids)}).all()
 
 
 def floating_page(session, tenant_id=None, fixed_ip_id=None, limit=None,

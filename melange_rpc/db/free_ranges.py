@@ -21,7 +21,9 @@ class IntervalSet:
 
     The statements of the allocation path are built once, here: a
     statement built per call costs SQLAlchemy more CPU than the database
-    spends running it.
+    spends running it. They run on the session's connection: they are
+    Core statements, and Session.execute's ORM layer costs each one
+    ~35 us of CPU for nothing.
     """
 
     def __init__(self, model, owner):
@@ -68,8 +70,8 @@ class IntervalSet:
         hinted = session.info.get(_HINTS, {}).pop(owner_id, None)
         if hinted is not None:
             return hinted
-        return _ints(session.connection().execute(self._lowest,
-                                     {'owner': owner_id}).first())
+        return _ints(session.connection().execute(
+            self._lowest, {'owner': owner_id}).first())
 
     def lowest_expressions(self, owner):
         """Scalar subqueries of the lowest free interval's id, first and

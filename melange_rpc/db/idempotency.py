@@ -9,7 +9,8 @@ from melange_rpc.db import models
 Key = models.IdempotencyKey
 _table = Key.__table__
 
-# Built once: every call that changes state runs these two.
+# Built once: every call that changes state runs these two, on the
+# session's connection (see free_ranges.IntervalSet).
 _FIND = sa.select(_table.c.id, _table.c.method, _table.c.request_hash,
                   _table.c.result, _table.c.expires_at).where(
     _table.c.project_id == sa.bindparam('project'),
@@ -24,8 +25,8 @@ def find(session, project_id, key):
     An expired record is deleted here, so that the call about to run can
     store its own under the same key (the unique key would refuse it).
     """
-    record = session.connection().execute(_FIND, {'project': project_id,
-                                     'idem_key': key}).first()
+    record = session.connection().execute(
+        _FIND, {'project': project_id, 'idem_key': key}).first()
     if record is not None and record.expires_at <= models.utcnow():
         session.execute(_DELETE, {'record_id': record.id})
         return None

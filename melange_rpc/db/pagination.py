@@ -32,8 +32,8 @@ def page(session, query, limit, next_marker_of):
 
 def page_of_rows(session, query, limit, next_marker_of):
     """One page of ``query``'s rows (a select of columns, not objects)."""
-    return _cut(session.connection().execute(query.limit(limit + 1)).all(), limit,
-                next_marker_of)
+    rows = session.connection().execute(query.limit(limit + 1)).all()
+    return _cut(rows, limit, next_marker_of)
 
 
 def _cut(rows, limit, next_marker_of):

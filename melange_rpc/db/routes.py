@@ -25,7 +25,9 @@ def for_blocks(session, has_routes):
     result = {block_id: [] for block_id in has_routes}
     routed = [block_id for block_id, has in has_routes.items() if has]
     if routed:
-        for route in session.connection().execute(_FOR_BLOCKS, {'block_ids': routed}):
+        found = session.connection().execute(_FOR_BLOCKS,
+                                             {'block_ids': routed})
+        for route in found:
             result[route.block_id].append(route)
     return result
 
