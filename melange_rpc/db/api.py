@@ -160,4 +160,7 @@ def _autocommit(session):
     try:
         yield
     finally:
-        dbapi_connection.autocommit = False
+        # A connection that died under the call is closed: setting its
+        # switch would raise over the error that is to be retried.
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = False
