@@ -147,19 +147,16 @@ def settle_bookings(session):
                                             'retained': 0})
 
 
-def lock(session, block, allocating=False):
+def lock_to_allocate(session, block):
     """Hold ``block``'s row lock for the rest of the transaction, reading
-    it afresh; a block this transaction already locked costs nothing.
-    ``allocating``: the lock is for an allocation, which it books
-    (lock_for_allocation).
+    it afresh and booking the allocation about to be made
+    (lock_for_allocation); a block this transaction already locked costs
+    nothing.
 
     (A session is one transaction: the manager opens one per call.)
     """
     if block.id not in session.info.get(_LOCKED, ()):
-        if allocating:
-            lock_for_allocation(session, block.id)
-        else:
-            get(session, block.id, lock=True)
+        lock_for_allocation(session, block.id)
 
 
 def list_page(session, limit=None, marker=None, scope=None, **filters):

@@ -35,7 +35,7 @@ def check_can_allocate(session, block):
     two workers from both taking the last address ``max_allocation``
     allows.
     """
-    db_blocks.lock(session, block, allocating=True)
+    db_blocks.lock_to_allocate(session, block)
     used = (block.allocated_count - db_blocks.booked(session, block)
             + block.retained_count)
     if block.max_allocation is not None and used >= block.max_allocation:
