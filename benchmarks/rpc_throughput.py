@@ -83,6 +83,9 @@ def parse_args(argv):
     parser.add_argument('--stored', type=int, default=None,
                         help='allocations loaded before the main phase '
                              '(default 1,000,000; 100,000 with --quick)')
+    parser.add_argument('--method', action='append', choices=METHODS,
+                        help='measure only this method (repeatable; '
+                             'default all)')
     parser.add_argument('--quick', action='store_true',
                         help='shorter points and a smaller load')
     parser.add_argument('--memory', action='store_true',
@@ -97,6 +100,7 @@ def parse_args(argv):
     args.db = args.db or ['sqlite', 'postgresql']
     args.workers = args.workers or [1, 2]
     args.callers = args.callers or [1, 16, 64]
+    args.methods = tuple(args.method or METHODS)
     if args.seconds is None:
         args.seconds = 1.0 if args.quick else 2.5
     if args.stored is None:
@@ -621,7 +625,7 @@ def measure_backend(run, args, backend, echo, rows):
             print('\n-- %s, before the load (%d allocations stored)'
                   % (backend, database.count()))
             print(HEADER)
-            for method in METHODS:
+            for method in args.methods:
                 row = point(run, args, server, backend, method, fixtures,
                             16, echo, phase='empty')
                 rows.append(row)
@@ -637,7 +641,7 @@ def measure_backend(run, args, backend, echo, rows):
             server = Server(run, workers, database.url)
             try:
                 for callers in args.callers:
-                    for method in METHODS:
+                    for method in args.methods:
                         rows.append(point(run, args, server, backend,
                                           method, fixtures, callers, echo,
                                           phase='loaded', stored=stored))

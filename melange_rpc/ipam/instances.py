@@ -57,23 +57,21 @@ def deallocate(session, device_id, scope=None,
 def network_info(session, device_id, scope=None):
     """The shape Nova builds its network_info from (see API.md).
 
-    Four statements at most, whatever the number of interfaces: the
-    device's interfaces, their live addresses with their blocks, the
-    floating IPs in front of those, and the blocks' routes (if they have
-    any).
+    Two statements at most, whatever the number of interfaces: the
+    device's interfaces with their live addresses, blocks and floating
+    IPs, and the blocks' routes (if they have any).
     """
-    found = db_interfaces.of_device(session, device_id, scope)
-    rows = db_addresses.live_of_interfaces(session,
-                                           [i.id for i in found])
-    floating = {}
-    for fixed_ip_id, address in db_addresses.floating_of(
-            session, [r.id for r in rows]):
-        floating.setdefault(fixed_ip_id, []).append(
-            {'address': address, 'type': 'floating'})
+    rows = db_addresses.network_of_device(session, device_id, scope)
     routes = db_routes.for_blocks(
-        session, {r.block_id: r.has_routes for r in rows})
-    subnets_of = {interface.id: {} for interface in found}
+        session, {r.block_id: r.has_routes for r in rows
+                  if r.address is not None})
+    found, subnets_of, ips = {}, {}, {}
     for row in rows:
+        if row.interface_id not in found:
+            found[row.interface_id] = row
+            subnets_of[row.interface_id] = {}
+        if row.address is None:
+            continue
         subnets = subnets_of[row.interface_id]
         subnet = subnets.get(row.block_id)
         if subnet is None:
@@ -86,9 +84,15 @@ def network_info(session, device_id, scope=None):
                            for r in routes[row.block_id]],
                 'dhcp_options': dict(row.dhcp_options or {}),
                 'ips': []}
-        subnet['ips'].append({'address': row.address, 'type': 'fixed',
-                              'floating_ips': floating.get(row.id, [])})
-    return [{'id': interface.id, 'address': interface.mac_address,
-             'network': {'id': interface.network_id,
-                         'subnets': list(subnets_of[interface.id].values())}}
-            for interface in found]
+        ip = ips.get((row.block_id, row.address))
+        if ip is None:
+            ip = ips[row.block_id, row.address] = {
+                'address': row.address, 'type': 'fixed', 'floating_ips': []}
+            subnet['ips'].append(ip)
+        if row.floating_address is not None:
+            ip['floating_ips'].append({'address': row.floating_address,
+                                       'type': 'floating'})
+    return [{'id': interface_id, 'address': row.mac_address,
+             'network': {'id': row.network_id,
+                         'subnets': list(subnets_of[interface_id].values())}}
+            for interface_id, row in found.items()]

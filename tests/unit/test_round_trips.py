@@ -18,6 +18,8 @@ from melange_rpc.db import free_ranges
 from melange_rpc.db import routes as db_routes
 from melange_rpc.ipam import addresses
 from melange_rpc.ipam import blocks
+from melange_rpc.ipam import floating
+from melange_rpc.ipam import instances
 from melange_rpc.ipam import interfaces
 from melange_rpc.ipam import network
 from tests.unit import test_allocator_properties as properties
@@ -177,3 +179,67 @@ def test_a_full_block_is_read_again_before_it_is_called_full(
         assert block_id not in session.info.get('melange_lowest_free', {})
         with pytest.raises(exception.NoMoreAddresses):
             addresses.allocate(session, block, TENANT)
+
+
+def _device_with_a_floating_ip(session, block_id):
+    """vm-1: an interface with 10.0.0.2 (floating 203.0.113.1 and .2 in
+    front of it) and 10.0.0.3, and an interface with no address."""
+    blocks.create(session, '203.0.113.0/24', TENANT, type='public',
+                  network_id='public-1')
+    block = db_blocks.get(session, block_id)
+    first = interfaces.create(session, TENANT, interface_id='vif-1',
+                              device_id='vm-1', network_id='net-1')
+    fixed = addresses.allocate(session, block, TENANT, interface=first)
+    addresses.allocate(session, block, TENANT, interface=first)
+    for _ in range(2):
+        floating.associate(session, floating.allocate(session, 'public-1',
+                                                      TENANT), fixed)
+    interfaces.create(session, TENANT, interface_id='vif-2',
+                      device_id='vm-1', network_id='net-1')
+
+
+def test_network_info_is_one_statement(engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        _device_with_a_floating_ip(session, block_id)
+        db_blocks.settle_bookings(session)
+    statements = Statements(engine)
+    with orm.Session(engine) as session, session.begin():
+        info = instances.network_info(session, 'vm-1')
+    # Interfaces, addresses, blocks and floating IPs in one SELECT; no
+    # routes SELECT (the block has none).
+    assert statements.seen == ['SELECT']
+    assert [i['id'] for i in info] == ['vif-1', 'vif-2']
+    subnet, = info[0]['network']['subnets']
+    assert subnet['cidr'] == '10.0.0.0/24'
+    assert subnet['gateway'] == '10.0.0.1'
+    assert subnet['routes'] == []
+    assert [(ip['address'], [f['address'] for f in ip['floating_ips']])
+            for ip in subnet['ips']] == [
+        ('10.0.0.2', ['203.0.113.1', '203.0.113.2']), ('10.0.0.3', [])]
+    assert info[1]['network'] == {'id': 'net-1', 'subnets': []}
+
+
+def test_network_info_reads_routes_only_of_blocks_that_have_them(
+        engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        _device_with_a_floating_ip(session, block_id)
+        db_routes.add(session, id=str(uuid.uuid4()), block_id=block_id,
+                      destination='198.51.100.0/24', gateway='10.0.0.1')
+        db_blocks.settle_bookings(session)
+    statements = Statements(engine)
+    with orm.Session(engine) as session, session.begin():
+        info = instances.network_info(session, 'vm-1')
+    assert statements.seen == ['SELECT', 'SELECT']
+    assert info[0]['network']['subnets'][0]['routes'] == [
+        {'destination': '198.51.100.0/24', 'gateway': '10.0.0.1'}]
+
+
+def test_network_info_of_another_tenant_is_empty(engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        _device_with_a_floating_ip(session, block_id)
+        db_blocks.settle_bookings(session)
+    with orm.Session(engine) as session, session.begin():
+        assert instances.network_info(session, 'vm-1',
+                                      scope='tenant-2') == []
+        assert len(instances.network_info(session, 'vm-1',
+                                          scope=TENANT)) == 2
