@@ -1,9 +1,9 @@
 """SQL for allocated and retained addresses."""
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from melange_rpc import exception
+from melange_rpc.db import inserts
 from melange_rpc.db import models
 from melange_rpc.db import pagination
 from melange_rpc.ipam import addressing
@@ -12,23 +12,10 @@ IpAddress = models.IpAddress
 IpBlock = models.IpBlock
 
 
-_INSERT = sa.insert(IpAddress.__table__)
-_COLUMNS = tuple(IpAddress.__table__.c.keys())
-
-
 def add(session, **values):
-    """Store a new address with one INSERT and return it as a row of the
-    session, without the ORM's flush (the allocation's hot path)."""
-    row = {name: None for name in _COLUMNS}
-    row.update(leased=False, created_at=models.utcnow())
-    row.update(values)
-    session.connection().execute(_INSERT, row)
-    address = IpAddress(**row)
-    # Persistent as though just loaded: nothing is expired, so reading
-    # it (and its block, from the identity map) costs no statement.
-    orm.make_transient_to_detached(address)
-    session.add(address)
-    return address
+    """Store a new address with one INSERT (the allocation's hot path)
+    and return it as an object of the session."""
+    return inserts.add(session, IpAddress, **values)
 
 
 def _get_statements():

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from melange_rpc.db import inserts
 from melange_rpc.db import models
 from melange_rpc.db import pagination
 
@@ -20,10 +21,9 @@ def get(session, interface_id, tenant_id=None, lock=False):
 
 
 def add(session, **values):
-    interface = Interface(**values)
-    session.add(interface)
-    session.flush()
-    return interface
+    """Store a new interface with one INSERT (allocate_ips_for_interface
+    and allocate_for_instance create one per call)."""
+    return inserts.add(session, Interface, **values)
 
 
 def list_page(session, limit=None, marker=None, **filters):
