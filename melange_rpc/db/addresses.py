@@ -1,6 +1,7 @@
 """SQL for allocated and retained addresses."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import attributes
 
 from melange_rpc import exception
 from melange_rpc.db import inserts
@@ -12,10 +13,19 @@ IpAddress = models.IpAddress
 IpBlock = models.IpBlock
 
 
-def add(session, **values):
-    """Store a new address with one INSERT (the allocation's hot path)
-    and return it as an object of the session."""
-    return inserts.add(session, IpAddress, **values)
+def add(session, block, interface=None, **values):
+    """Store a new address of ``block`` (for ``interface``) with one
+    INSERT (the allocation's hot path) and return it as an object of the
+    session, its block and interface already in place: reading them later
+    (the reply, the notification) costs no statement, even once the
+    session has let go of an object nothing else held."""
+    address = inserts.add(
+        session, IpAddress, block_id=block.id,
+        interface_id=interface.id if interface is not None else None,
+        **values)
+    attributes.set_committed_value(address, 'block', block)
+    attributes.set_committed_value(address, 'interface', interface)
+    return address
 
 
 def _get_statements():

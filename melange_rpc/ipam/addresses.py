@@ -44,10 +44,9 @@ def allocate(session, block, tenant_id, interface=None, address=None,
     except exception.MelangeError as error:
         allocator.refuse(session, block, error)
     row = db_addresses.add(
-        session, id=str(uuid.uuid4()), block_id=block.id,
+        session, block, interface, id=str(uuid.uuid4()),
         address=str(netaddr.IPAddress(value, version=block.ip_version)),
         address_key=addressing.key(value), ip_version=block.ip_version,
-        interface_id=interface.id if interface is not None else None,
         tenant_id=tenant_id,
         device_id=interface.device_id if interface is not None else device_id,
         leased=False)

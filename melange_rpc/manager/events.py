@@ -16,6 +16,9 @@ CONF = conf.CONF
 
 
 def ip(ctxt, event_type, row):
+    if not CONF.notifications.enabled:
+        # Nothing is sent: the payload's reads are not worth making.
+        return
     notifications.queue(ctxt, event_type, {
         'ip_id': row.id, 'address': row.address, 'block_id': row.block_id,
         'network_id': row.block.network_id,
