@@ -86,6 +86,10 @@ def parse_args(argv):
     parser.add_argument('--method', action='append', choices=METHODS,
                         help='measure only this method (repeatable; '
                              'default all)')
+    parser.add_argument('--profile', action='store_true',
+                        help='record the worker with py-spy (samples that '
+                             'hold the GIL) at each loaded W=1 C=16 point; '
+                             'collapsed stacks go beside the JSON')
     parser.add_argument('--quick', action='store_true',
                         help='shorter points and a smaller load')
     parser.add_argument('--memory', action='store_true',
@@ -658,6 +662,10 @@ def measure_backend(run, args, backend, echo, rows):
 
 def point(run, args, server, backend, method, fixtures, callers, echo,
           phase, stored=None):
+    spy = None
+    if args.profile and phase == 'loaded' and (server.workers,
+                                                callers) == (1, 16):
+        spy = Profile(args, server, backend, method)
     got = run.callers.measure(server.topic, method, fixtures.spec(method),
                               callers, args.seconds, server=server)
     row = dict(got, db=backend, workers=server.workers, callers=callers,
@@ -669,7 +677,44 @@ def point(run, args, server, backend, method, fixtures, callers, echo,
         if got['p99_ms'] is not None and base['p99_ms']:
             row['p99_vs_echo'] = got['p99_ms'] / base['p99_ms']
     print_row(row)
+    if spy:
+        spy.report()
     return row
+
+
+class Profile:
+    """py-spy on the one worker for one point: where the worker's CPU
+    goes (``--gil``: only samples of a thread holding the GIL, which is
+    the worker's Python work), written as collapsed stacks."""
+
+    def __init__(self, args, server, backend, method):
+        worker, = psutil.Process(server.process.pid).children()
+        self.path = os.path.join(
+            os.path.dirname(os.path.abspath(args.json)), 'profiles',
+            '%s-%s.txt' % (backend, method.replace(' ', '_')
+                           .replace('(', '').replace(')', '')))
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        # The measured window starts after the callers' warm-up.
+        self.process = subprocess.Popen(
+            [os.path.join(BIN, 'py-spy'), 'record', '--pid',
+             str(worker.pid), '--gil', '--nonblocking', '--format', 'raw',
+             '--rate', '200', '--duration', str(int(args.seconds + 1)),
+             '--output', self.path],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def report(self):
+        self.process.wait()
+        samples = in_call = 0
+        for line in open(self.path):
+            stack, _, count = line.rstrip().rpartition(' ')
+            samples += int(count)
+            if 'melange_rpc/db/api.py' in stack:
+                in_call += int(count)
+        if samples:
+            print('   py-spy: %d samples, %.0f%% in the call\'s '
+                  'transaction (db.api writer/reader), the rest the bus '
+                  'and the frame: %s' % (samples, 100 * in_call / samples,
+                                         self.path))
 
 
 def summary(rows):
