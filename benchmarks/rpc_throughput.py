@@ -700,10 +700,15 @@ class Profile:
              str(worker.pid), '--gil', '--nonblocking', '--format', 'raw',
              '--rate', '200', '--duration', str(int(args.seconds + 1)),
              '--output', self.path],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def report(self):
-        self.process.wait()
+        _, error = self.process.communicate()
+        if self.process.returncode or not os.path.exists(self.path):
+            # Attaching takes ptrace rights: root, or CAP_SYS_PTRACE.
+            print('   py-spy could not record the worker: %s'
+                  % error.decode(errors='replace').strip()[-300:])
+            return
         samples = in_call = 0
         for line in open(self.path):
             stack, _, count = line.rstrip().rpartition(' ')
