@@ -89,9 +89,7 @@ def _booking_statements():
                      updated_at=_TABLE.c.updated_at)
              .returning(*_TABLE.c, has_routes.label('has_routes'),
                         *lowest))
-    scoped = by_id.where(_TABLE.c.tenant_id == sa.bindparam('tenant'),
-                         _TABLE.c.type == 'private')
-    return {False: by_id, True: scoped}
+    return {False: by_id, True: _owned_by(by_id, sa.bindparam('tenant'))}
 
 
 _BOOK = _booking_statements()
