@@ -4,7 +4,6 @@ Everything that touches oslo.messaging directly lives here, so the
 manager and the rpcapi see only targets, endpoints and contexts.
 """
 
-
 from oslo_config import cfg
 import oslo_messaging as messaging
 from oslo_messaging import opts as messaging_opts
