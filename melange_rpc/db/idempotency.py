@@ -9,8 +9,9 @@ from melange_rpc.db import models
 Key = models.IdempotencyKey
 _table = Key.__table__
 
-# Built once: every call that changes state runs these two, on the
-# session's connection (see free_ranges.IntervalSet).
+# Built once: every call that changes state runs _INSERT (and _FIND when
+# it may be a repeat), on the session's connection (see
+# free_ranges.IntervalSet).
 _FIND = sa.select(_table.c.id, _table.c.method, _table.c.request_hash,
                   _table.c.result, _table.c.expires_at).where(
     _table.c.project_id == sa.bindparam('project'),
@@ -29,6 +30,15 @@ def find(session, project_id, key):
         _FIND, {'project': project_id, 'idem_key': key}).first()
     if record is not None and record.expires_at <= models.utcnow():
         session.execute(_DELETE, {'record_id': record.id})
+        return None
+    return record
+
+
+def live(session, project_id, key):
+    """The live record of ``key`` for ``project_id``, or None; read only."""
+    record = session.connection().execute(
+        _FIND, {'project': project_id, 'idem_key': key}).first()
+    if record is None or record.expires_at <= models.utcnow():
         return None
     return record
 

@@ -92,23 +92,75 @@ def request_hash(kwargs):
     return hashlib.sha256(text.encode('utf-8')).hexdigest()
 
 
-def _idempotent(name, fn):
-    """Wrap ``fn(session)`` so a repeat of the same key returns the record."""
-    def run(endpoint, ctxt, session, key, kwargs):
-        digest = request_hash(kwargs)
-        record = idempotency.find(session, ctxt.project_id, key)
-        if record is not None:
-            if record.method != name or record.request_hash != digest:
-                raise exception.Conflict(
-                    'Idempotency key %r was used for another request.' % key)
-            LOG.debug('Repeat of %s with key %s: returning the stored '
-                      'result', name, key)
-            return record.result
-        result = fn(endpoint, ctxt, session, **kwargs)
-        idempotency.record(session, ctxt.project_id, key, name, digest,
-                           result, CONF.ipam.idempotency_ttl)
+class _KeyedCall:
+    """One call made with an idempotency key, over all its attempts.
+
+    A key is nearly always new: rpcapi sends a fresh one per helper call,
+    and the same one again only after a lost reply. So the first attempt
+    does not look it up (one SELECT less on every call that changes
+    state); it runs and stores its result, and the unique key on
+    (project_id, key) refuses the record of a repeat. That refusal rolls
+    the attempt back, and the next one answers from the stored record.
+    A first attempt that fails (a repeat may: its address is taken now,
+    by the first call) looks the key up before its error is sent.
+    """
+
+    def __init__(self, name, fn, key, kwargs):
+        self.name = name
+        self.fn = fn
+        self.key = key
+        self.kwargs = kwargs
+        self.digest = request_hash(kwargs)
+        self.look_up_first = False
+        self.may_be_repeat = False
+
+    def attempt(self, endpoint, ctxt, session):
+        looked_up = self.look_up_first
+        if looked_up:
+            record = idempotency.find(session, ctxt.project_id, self.key)
+            if record is not None:
+                return self._stored(record)
+        try:
+            result = self.fn(endpoint, ctxt, session, **self.kwargs)
+            idempotency.record(session, ctxt.project_id, self.key,
+                               self.name, self.digest, result,
+                               CONF.ipam.idempotency_ttl)
+        except db_exc.DBDuplicateEntry:
+            # The key's record (a repeat), or a row of a concurrent
+            # request: either way the retry looks the key up first.
+            self.look_up_first = True
+            raise
+        except exception.MelangeError:
+            self.may_be_repeat = not looked_up
+            raise
         return result
-    return run
+
+    def answer_after(self, ctxt, error):
+        """The stored result if the call that failed with ``error`` was a
+        repeat; otherwise ``error``."""
+        if not self.may_be_repeat:
+            raise error
+        try:
+            record = db_api.reader(ctxt, lambda session: idempotency.live(
+                session, ctxt.project_id, self.key))
+        except (db_exc.DBError, sa_exc.TimeoutError):
+            LOG.warning('%s failed (%s) and its key could not be looked up',
+                        self.name, error)
+            raise exception.ServiceUnavailable(
+                reason='the database could not be reached; send the call '
+                       'again with the same idempotency key')
+        if record is None:
+            raise error
+        return self._stored(record)
+
+    def _stored(self, record):
+        if record.method != self.name or record.request_hash != self.digest:
+            raise exception.Conflict(
+                'Idempotency key %r was used for another request.'
+                % self.key)
+        LOG.debug('Repeat of %s with key %s: returning the stored result',
+                  self.name, self.key)
+        return record.result
 
 
 def rpc_method(write=False, idempotent=False, project_required=True):
@@ -124,21 +176,19 @@ def rpc_method(write=False, idempotent=False, project_required=True):
         if idempotent:
             accepted[IDEMPOTENCY_KEY] = inspect.Parameter(
                 IDEMPOTENCY_KEY, inspect.Parameter.KEYWORD_ONLY, default=None)
-        keyed = _idempotent(name, fn) if idempotent else None
 
-        def body(endpoint, ctxt, kwargs):
-            key = kwargs.pop(IDEMPOTENCY_KEY, None)
-
+        def body(endpoint, ctxt, kwargs, keyed):
             def attempt(session):
                 # A retried attempt starts with no queued events.
                 notifications.reset(ctxt)
-                if key is not None:
-                    return keyed(endpoint, ctxt, session, key, kwargs)
+                if keyed is not None:
+                    return keyed.attempt(endpoint, ctxt, session)
                 return fn(endpoint, ctxt, session, **kwargs)
             return attempt
 
         @functools.wraps(fn)
         def method(self, ctxt, **kwargs):
+            keyed = None
             try:
                 _check_arguments(name, accepted, kwargs)
                 _check_types(kwargs)
@@ -150,14 +200,19 @@ def rpc_method(write=False, idempotent=False, project_required=True):
                 tenant_id = kwargs.get('tenant_id')
                 policy.authorize(ctxt, rule, tenant_id
                                  if isinstance(tenant_id, str) else None)
-                run = body(self, ctxt, kwargs)
+                key = kwargs.pop(IDEMPOTENCY_KEY, None)
+                if key is not None:
+                    keyed = _KeyedCall(name, fn, key, kwargs)
+                run = body(self, ctxt, kwargs, keyed)
                 if not write:
                     return db_api.reader(ctxt, run)
                 result = db_api.writer(ctxt, run)
                 notifications.send_queued(ctxt)
                 return result
-            except exception.MelangeError:
-                raise
+            except exception.MelangeError as error:
+                if keyed is None:
+                    raise
+                return keyed.answer_after(ctxt, error)
             except db_exc.DBDuplicateEntry as exc:
                 raise exception.Conflict(
                     'A concurrent request created the same object (%s).'

@@ -1,6 +1,7 @@
 """The first slice over RabbitMQ: blocks, allocation, reads, deallocation."""
 
 import pytest
+import sqlalchemy as sa
 
 from melange_rpc import exception
 
@@ -120,6 +121,49 @@ def test_the_same_key_for_another_request_is_a_conflict(melange, tenant):
         melange.api.allocate_ip(tenant, block['id'], address='10.45.0.9',
                                 idempotency_key='k')
     assert melange.snapshot() == before
+
+
+def test_a_repeat_that_would_fail_if_run_again_returns_the_first_result(
+        melange, tenant):
+    # The manager does not look a key up before it runs the call: a repeat
+    # of a specific address fails to take it again, and is answered from
+    # the stored result instead of with DuplicateAddress.
+    block = melange.api.create_block(tenant, cidr='10.46.0.0/24')
+    first = melange.api.allocate_ip(tenant, block['id'], address='10.46.0.9',
+                                    idempotency_key='fixed-9')
+    before = melange.snapshot()
+    repeat = melange.api.allocate_ip(tenant, block['id'],
+                                     address='10.46.0.9',
+                                     idempotency_key='fixed-9')
+    assert repeat == first
+    assert melange.snapshot() == before
+
+
+def test_a_key_reused_for_a_call_that_fails_is_a_conflict(melange, tenant):
+    block = melange.api.create_block(tenant, cidr='10.47.0.0/24')
+    melange.api.allocate_ip(tenant, block['id'], idempotency_key='k2')
+    before = melange.snapshot()
+    with pytest.raises(exception.Conflict):
+        melange.api.allocate_ip(tenant, block['id'], address='10.99.0.1',
+                                idempotency_key='k2')
+    assert melange.snapshot() == before
+
+
+def test_an_expired_key_runs_the_call_again(melange, tenant):
+    block = melange.api.create_block(tenant, cidr='10.48.0.0/24')
+    first = melange.api.allocate_ip(tenant, block['id'],
+                                    idempotency_key='old-key')
+    with melange.server.engine.begin() as conn:
+        conn.execute(sa.text(
+            "UPDATE idempotency_keys SET expires_at = created_at "
+            "WHERE project_id = :project AND idempotency_keys.key = 'old-key'"
+        ), {'project': tenant.project_id})
+    again = melange.api.allocate_ip(tenant, block['id'],
+                                    idempotency_key='old-key')
+    assert (first['address'], again['address']) == ('10.48.0.1', '10.48.0.2')
+    # The new result is the one stored now.
+    assert melange.api.allocate_ip(
+        tenant, block['id'], idempotency_key='old-key') == again
 
 
 BAD_CALLS = [
