@@ -46,9 +46,10 @@ def require_rabbitmq():
 class Database:
     """A database of its own for one backend, created and dropped here."""
 
-    def __init__(self, backend, tmpdir, admin_url=None):
+    def __init__(self, backend, tmpdir, admin_url=None, purpose=None):
         self.backend = backend
-        self.name = run_name(backend)
+        # ``purpose`` tells apart the databases one worker has at once.
+        self.name = run_name(backend, *([purpose] if purpose else []))
         if backend == 'sqlite':
             self.url = 'sqlite:///%s' % os.path.join(tmpdir, self.name +
                                                       '.sqlite')

@@ -1,5 +1,8 @@
 """SQL for allocated and retained addresses."""
 
+import uuid
+
+import netaddr
 import sqlalchemy as sa
 from sqlalchemy.orm import attributes
 
@@ -13,16 +16,23 @@ IpAddress = models.IpAddress
 IpBlock = models.IpBlock
 
 
-def add(session, block, interface=None, **values):
-    """Store a new address of ``block`` (for ``interface``) with one
-    INSERT (the allocation's hot path) and return it as an object of the
-    session, its block and interface already in place: reading them later
-    (the reply, the notification) costs no statement, even once the
-    session has let go of an object nothing else held."""
-    address = inserts.add(
-        session, IpAddress, block_id=block.id,
+def new_row(block, interface, value, **values):
+    """The row of a new address (integer ``value``) of ``block``, for
+    ``interface`` (or None), to be inserted (inserts.Row)."""
+    return inserts.Row(
+        IpAddress, id=str(uuid.uuid4()), block_id=block.id,
         interface_id=interface.id if interface is not None else None,
-        **values)
+        address=str(netaddr.IPAddress(value, version=block.ip_version)),
+        address_key=addressing.key(value), ip_version=block.ip_version,
+        leased=False, **values)
+
+
+def adopt(session, row, block, interface=None):
+    """The address ``row``, inserted, as an object of the session, its
+    block and interface already in place: reading them later (the reply,
+    the notification) costs no statement, even once the session has let
+    go of an object nothing else held."""
+    address = row.adopt(session)
     attributes.set_committed_value(address, 'block', block)
     attributes.set_committed_value(address, 'interface', interface)
     return address

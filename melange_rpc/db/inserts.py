@@ -33,17 +33,37 @@ def _defaults(table):
     return values
 
 
+class Row:
+    """A row of ``model``'s table: ``values``, the rest column defaults.
+
+    It can be inserted on its own (``insert``), or by a statement that
+    inserts it only if another change succeeds (free_ranges.take, on
+    PostgreSQL); ``adopt`` then makes it the session's object.
+    """
+
+    def __init__(self, model, **values):
+        self.model = model
+        self.table = model.__table__
+        self.values = _defaults(self.table)
+        self.values.update(values)
+
+    def insert(self, session):
+        statement = _INSERTS.get(self.table)
+        if statement is None:
+            statement = _INSERTS[self.table] = sa.insert(self.table)
+        session.connection().execute(statement, self.values)
+
+    def adopt(self, session):
+        """The inserted row as an object of the session, without a flush."""
+        instance = self.model(**self.values)
+        orm.make_transient_to_detached(instance)
+        session.add(instance)
+        return instance
+
+
 def add(session, model, **values):
     """INSERT ``values`` (the rest: column defaults) into ``model``'s
     table and return the object, in the session, without a flush."""
-    table = model.__table__
-    row = _defaults(table)
-    row.update(values)
-    statement = _INSERTS.get(table)
-    if statement is None:
-        statement = _INSERTS[table] = sa.insert(table)
-    session.connection().execute(statement, row)
-    instance = model(**row)
-    orm.make_transient_to_detached(instance)
-    session.add(instance)
-    return instance
+    row = Row(model, **values)
+    row.insert(session)
+    return row.adopt(session)

@@ -1,7 +1,6 @@
 """Addresses: allocation, deallocation with retention, restore, reclaim."""
 
 import datetime
-import uuid
 
 import netaddr
 
@@ -32,24 +31,25 @@ def allocate(session, block, tenant_id, interface=None, address=None,
     if interface is not None:
         interfaces.join_network(interface, block.network_id)
         mac_address = interface.mac_address or mac_address
+    device_id = interface.device_id if interface is not None else device_id
+
+    def row_for(value):
+        return db_addresses.new_row(block, interface, value,
+                                    tenant_id=tenant_id, device_id=device_id)
     try:
         allocator.check_can_allocate(session, block)
         policy = policies.exclusions_for(session, block)
         if ip is None and block.ipv6_address_mode == 'slaac':
             ip = _eui64(block, mac_address)
         if ip is None:
-            value = allocator.allocate_lowest(session, block, policy)
+            stored = allocator.allocate_lowest(session, block, policy,
+                                               row_for)
         else:
-            value = allocator.allocate_specific(session, block, ip, policy)
+            stored = allocator.allocate_specific(session, block, ip, policy,
+                                                 row_for)
     except exception.MelangeError as error:
         allocator.refuse(session, block, error)
-    row = db_addresses.add(
-        session, block, interface, id=str(uuid.uuid4()),
-        address=str(netaddr.IPAddress(value, version=block.ip_version)),
-        address_key=addressing.key(value), ip_version=block.ip_version,
-        tenant_id=tenant_id,
-        device_id=interface.device_id if interface is not None else device_id,
-        leased=False)
+    row = db_addresses.adopt(session, stored, block, interface)
     db_blocks.count_change(session, block, allocated=1)
     return row
 

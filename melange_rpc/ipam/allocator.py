@@ -66,8 +66,9 @@ def refuse(session, block, error):
     raise error
 
 
-def allocate_lowest(session, block, policy):
-    """Take the lowest free address the policy allows; return its int.
+def allocate_lowest(session, block, policy, row_for):
+    """Take the lowest free address the policy allows, and store
+    ``row_for(value)`` (an inserts.Row) with it; return that row.
 
     Addresses an octet rule excludes are set aside (held) as they are met,
     so the next allocation does not meet them again. Holding an interval
@@ -88,10 +89,12 @@ def allocate_lowest(session, block, policy):
             else:
                 lost_races += 1
             continue
-        if free_ranges.BLOCKS.take(session, block.id, interval, first, value):
+        row = row_for(value)
+        if free_ranges.BLOCKS.take(session, block.id, interval, first, value,
+                                   then=row):
             if value > first:
                 free_ranges.hold(session, block.id, first, value - 1)
-            return value
+            return row
         lost_races += 1
     raise exception.NoMoreAddresses(block_id=block.id)
 
@@ -108,16 +111,19 @@ def check_specific(block, ip, policy):
         raise exception.AddressDisallowedByPolicy(address=str(ip))
 
 
-def allocate_specific(session, block, ip, policy):
-    """Take ``ip`` out of the block's free space; return its int."""
+def allocate_specific(session, block, ip, policy, row_for):
+    """Take ``ip`` out of the block's free space, and store
+    ``row_for(int(ip))`` with it; return that row."""
     check_specific(block, ip, policy)
     value = int(ip)
+    row = row_for(value)
     for _ in range(_MAX_ATTEMPTS):
         interval = free_ranges.BLOCKS.containing(session, block.id, value)
         if interval is None:
             raise exception.DuplicateAddress(address=str(ip))
-        if free_ranges.BLOCKS.take(session, block.id, interval, value):
-            return value
+        if free_ranges.BLOCKS.take(session, block.id, interval, value,
+                                   then=row):
+            return row
     raise exception.DuplicateAddress(address=str(ip))
 
 

@@ -1,20 +1,24 @@
 """The statements of the hot paths, counted, and the booked allocation
 count that saves one of them (db.blocks.lock_for_allocation).
 
-The domain layer runs in-process on a SQLite file database (the
-functional tests run the same paths on PostgreSQL and MariaDB through
-the service). Counting statements is not timing: a path that grows a
+The domain layer runs in-process on a SQLite file database, and where
+PostgreSQL takes another shape (writable WITH), on PostgreSQL too (the
+functional tests run every path on all three backends through the
+service). Counting statements is not timing: a path that grows a
 round trip fails here, whatever the machine.
 """
 
 import uuid
 
+import netaddr
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from melange_rpc import exception
 from melange_rpc.db import blocks as db_blocks
 from melange_rpc.db import free_ranges
+from melange_rpc.db import models
 from melange_rpc.db import routes as db_routes
 from melange_rpc.ipam import addresses
 from melange_rpc.ipam import blocks
@@ -22,6 +26,7 @@ from melange_rpc.ipam import floating
 from melange_rpc.ipam import instances
 from melange_rpc.ipam import interfaces
 from melange_rpc.ipam import network
+from tests import services
 from tests.unit import test_allocator_properties as properties
 
 TENANT = 'tenant-1'
@@ -42,10 +47,24 @@ def block_id(engine):
         return block.id
 
 
+@pytest.fixture
+def pg_engine(tmp_path):
+    database = services.Database('postgresql', str(tmp_path),
+                                 purpose='round_trips')
+    database.create()
+    engine = sa.create_engine(database.url)
+    try:
+        models.Base.metadata.create_all(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        database.drop()
+
+
 class Statements:
     def __init__(self, engine):
         self.seen = []
-        properties.sa.event.listen(engine, 'before_cursor_execute',
+        sa.event.listen(engine, 'before_cursor_execute',
                                    self._seen)
 
     def _seen(self, conn, cursor, statement, *args):
@@ -76,6 +95,49 @@ def test_an_allocation_after_the_lock_is_two_statements(engine, block_id):
     assert address == '10.0.0.2'
     assert routes == {block_id: []}
     assert counts(engine, block_id) == (1, 0)
+
+
+def test_on_postgresql_the_interval_and_the_address_are_one_statement(
+        pg_engine):
+    with orm.Session(pg_engine) as session, session.begin():
+        block_id = blocks.create(session, '10.0.0.0/24', TENANT,
+                                 network_id='net-1', gateway='10.0.0.1').id
+    statements = Statements(pg_engine)
+    with orm.Session(pg_engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        address = addresses.allocate(session, block, TENANT).address
+        db_blocks.settle_bookings(session)
+    # The lock, then the interval shrunk and the address inserted by one
+    # statement (WITH taken AS (UPDATE ...) INSERT ... SELECT).
+    assert statements.seen == ['UPDATE', 'WITH']
+    assert address == '10.0.0.2'
+    assert counts(pg_engine, block_id) == (1, 0)
+    with orm.Session(pg_engine) as session:
+        assert free_ranges.BLOCKS.lowest(session, block_id)[1:] == (
+            int(netaddr.IPAddress('10.0.0.3')),
+            int(netaddr.IPAddress('10.0.0.254')))
+
+
+def test_on_postgresql_a_stale_interval_inserts_no_address(pg_engine):
+    """The interval's UPDATE matches nothing, so the same statement
+    inserts nothing; the allocator reads the intervals again."""
+    with orm.Session(pg_engine) as session, session.begin():
+        block_id = blocks.create(session, '10.0.0.0/24', TENANT,
+                                 network_id='net-1', gateway='10.0.0.1').id
+    with orm.Session(pg_engine) as session, session.begin():
+        block = blocks.lock_for_allocation(session, block_id)
+        range_id, first, last = session.info['melange_lowest_free'][
+            block_id]
+        session.info['melange_lowest_free'][block_id] = (
+            range_id, first - 1, last)
+        assert addresses.allocate(session, block, TENANT).address == (
+            '10.0.0.2')
+        db_blocks.settle_bookings(session)
+    with orm.Session(pg_engine) as session:
+        stored = session.scalars(sa.select(
+            models.IpAddress.address)).all()
+    assert stored == ['10.0.0.2']
+    assert counts(pg_engine, block_id) == (1, 0)
 
 
 def test_a_block_with_routes_says_so_in_the_same_read(engine, block_id):
