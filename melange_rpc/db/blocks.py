@@ -5,6 +5,7 @@ from sqlalchemy import orm
 from sqlalchemy.orm import attributes
 
 from melange_rpc.db import free_ranges
+from melange_rpc.db import functions
 from melange_rpc.db import gates
 from melange_rpc.db import models
 from melange_rpc.db import pagination
@@ -69,7 +70,8 @@ _COLUMNS = tuple(_TABLE.c.keys())
 
 
 def _booking_statements():
-    """lock_for_allocation()'s two shapes (scoped or not), built once.
+    """lock_for_allocation()'s shapes (per backend, scoped or not), built
+    once.
 
     Core, not the ORM's UPDATE: the ORM's RETURNING into an entity costs
     a third of the allocation's Python, and all of it is spent while the
@@ -81,21 +83,42 @@ def _booking_statements():
     updated_id = sa.literal_column('ip_blocks.id')
     has_routes = sa.exists().where(models.Route.block_id == updated_id)
     # The allocation's first read, the lowest free interval, comes back
-    # with the lock too (free_ranges.hint_lowest).
-    lowest = free_ranges.BLOCKS.lowest_expressions(updated_id)
-    by_id = (sa.update(_TABLE)
-             .where(_TABLE.c.id == sa.bindparam('block_id'))
-             .values(allocated_count=_TABLE.c.allocated_count + 1,
-                     updated_at=_TABLE.c.updated_at)
-             .returning(*_TABLE.c, has_routes.label('has_routes'),
-                        *lowest))
-    return {False: by_id, True: _owned_by(by_id, sa.bindparam('tenant'))}
+    # with the lock too (free_ranges.hint_lowest). PostgreSQL reads it
+    # through a function, with a snapshot taken after the lock is held
+    # (db/functions.py); SQLite, one writer at a time, by subqueries.
+    lowest = {
+        'postgresql': (functions.lowest_free_range(updated_id),),
+        'sqlite': free_ranges.BLOCKS.lowest_expressions(updated_id),
+    }
+    statements = {}
+    for dialect, interval in lowest.items():
+        by_id = (sa.update(_TABLE)
+                 .where(_TABLE.c.id == sa.bindparam('block_id'))
+                 .values(allocated_count=_TABLE.c.allocated_count + 1,
+                         updated_at=_TABLE.c.updated_at)
+                 .returning(*_TABLE.c, has_routes.label('has_routes'),
+                            *interval))
+        statements[dialect, False] = by_id
+        statements[dialect, True] = _owned_by(by_id, sa.bindparam('tenant'))
+    return statements
 
 
 _BOOK = _booking_statements()
 _BOOKED = 'melange_booked_allocations'
 # The databases that return the rows an UPDATE changed.
 _RETURNING = ('postgresql', 'sqlite')
+
+
+def _lowest_of_row(dialect, row):
+    """The lowest free interval in a booking's row, as (id, first_key,
+    last_key), or (None, None, None)."""
+    interval = row[len(_COLUMNS) + 1:]
+    if dialect != 'postgresql':
+        return interval
+    if interval[0] is None:
+        return (None, None, None)
+    range_id, first_key, last_key = interval[0]
+    return int(range_id), first_key, last_key
 
 
 def _as_loaded(session, row):
@@ -127,7 +150,8 @@ def lock_for_allocation(session, block_id, tenant_id=None):
     undone before commit (settle_bookings, run by db.api.writer).
     MariaDB has no UPDATE ... RETURNING and takes the two statements.
     """
-    if session.bind.dialect.name not in _RETURNING:
+    dialect = session.bind.dialect.name
+    if dialect not in _RETURNING:
         return get(session, block_id, tenant_id, lock=True)
     params = {'block_id': block_id}
     if tenant_id is not None:
@@ -136,13 +160,13 @@ def lock_for_allocation(session, block_id, tenant_id=None):
     # A Core statement does not autoflush; the block's own pending
     # changes must reach the database before its row is read back.
     session.flush()
-    row = session.connection().execute(_BOOK[tenant_id is not None],
-                                       params).first()
+    row = session.connection().execute(
+        _BOOK[dialect, tenant_id is not None], params).first()
     block = None
     if row is not None:
         block = _as_loaded(session, row)
         free_ranges.BLOCKS.hint_lowest(session, block.id,
-                                       row[len(_COLUMNS) + 1:])
+                                       _lowest_of_row(dialect, row))
         session.info.setdefault(_LOCKED, set()).add(block.id)
         session.info['holds_row_locks'] = True
         booked = session.info.setdefault(_BOOKED, {})

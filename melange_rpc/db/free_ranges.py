@@ -91,12 +91,12 @@ class IntervalSet:
         """Remember (id, first_key, last_key) as read with the owner's row
         lock: the next lowest() of this transaction need not read it.
 
-        On PostgreSQL a statement that waited for the lock read the
-        intervals as they were before the wait: a changed interval fails
-        take() and is read afresh; a free interval added meanwhile (a
-        reclaim) is met by the next allocation instead. No interval at
-        all is no hint: the block is read again before it is called
-        full.
+        The hint is read after the lock is held (on PostgreSQL through
+        db/functions.py, whose snapshot is newer than the statement's), so
+        it is the current interval. Should it not be, take()'s
+        conditional UPDATE fails and the interval is read afresh. No
+        interval at all is no hint: the block is read again before it is
+        called full.
         """
         if row[0] is not None:
             session.info.setdefault(_HINTS, {})[owner_id] = _ints(row)

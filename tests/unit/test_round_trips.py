@@ -8,6 +8,8 @@ service). Counting statements is not timing: a path that grows a
 round trip fails here, whatever the machine.
 """
 
+import threading
+import time
 import uuid
 
 import netaddr
@@ -18,6 +20,7 @@ from sqlalchemy import orm
 from melange_rpc import exception
 from melange_rpc.db import blocks as db_blocks
 from melange_rpc.db import free_ranges
+from melange_rpc.db import gates
 from melange_rpc.db import models
 from melange_rpc.db import routes as db_routes
 from melange_rpc.ipam import addresses
@@ -138,6 +141,64 @@ def test_on_postgresql_a_stale_interval_inserts_no_address(pg_engine):
             models.IpAddress.address)).all()
     assert stored == ['10.0.0.2']
     assert counts(pg_engine, block_id) == (1, 0)
+
+
+def test_on_postgresql_a_lock_won_after_a_wait_reads_the_new_interval(
+        pg_engine):
+    """Behind another transaction's allocation, the locking UPDATE's
+    interval is the one that transaction left, not the one of the
+    UPDATE's own (older) snapshot: the allocation takes it at once."""
+    with orm.Session(pg_engine) as session, session.begin():
+        block_id = blocks.create(session, '10.0.0.0/24', TENANT,
+                                 network_id='net-1', gateway='10.0.0.1').id
+    waiter = {}
+
+    def allocate_behind():
+        with orm.Session(pg_engine) as session, session.begin():
+            # Past the in-process gate, to wait on the row lock itself
+            # as a thread of another worker process would.
+            session.info['holds_row_locks'] = True
+            statements = Statements(pg_engine)
+            block = blocks.lock_for_allocation(session, block_id)
+            waiter['address'] = addresses.allocate(session, block,
+                                                   TENANT).address
+            waiter['statements'] = statements.seen
+            db_blocks.settle_bookings(session)
+
+    with orm.Session(pg_engine) as session:
+        with session.begin():
+            block = blocks.lock_for_allocation(session, block_id)
+            assert addresses.allocate(session, block,
+                                      TENANT).address == '10.0.0.2'
+            db_blocks.settle_bookings(session)
+            behind = threading.Thread(target=allocate_behind)
+            behind.start()
+            _wait_for_a_lock_wait(pg_engine)
+        gates.leave(session)
+    behind.join(30)
+    assert waiter['address'] == '10.0.0.3'
+    # No failed take, no second read of the intervals.
+    assert waiter['statements'] == ['UPDATE', 'WITH']
+    assert counts(pg_engine, block_id) == (2, 0)
+
+
+def _wait_for_a_lock_wait(engine, timeout=30):
+    # On a connection of its own: the test counts the engine's statements.
+    observer = sa.create_engine(engine.url)
+    deadline = time.monotonic() + timeout
+    try:
+        with observer.connect() as conn:
+            while time.monotonic() < deadline:
+                if conn.execute(sa.text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE "
+                        "datname = current_database() AND "
+                        "wait_event_type = 'Lock'")).scalar():
+                    return
+                conn.rollback()
+                time.sleep(0.01)
+    finally:
+        observer.dispose()
+    raise AssertionError('no transaction waited for the block lock')
 
 
 def test_a_block_with_routes_says_so_in_the_same_read(engine, block_id):
