@@ -598,31 +598,37 @@ HEADER = '%-10s %2s %3s  %-28s %8s %7s %7s %8s %6s %6s %19s' % (
     'ratio', 'p99 x', 'CPU ms/call w/pg/mq/c')
 
 
-def measure_echo(run, args):
+def measure_echo(run, args, workers, backend):
+    """The echo server at W=``workers`` and every C, measured just before
+    ``backend``'s points at that W: the VM's speed drifts by the minute,
+    and a ratio is only as good as the two figures are close in time."""
     echo = {}
-    print('\n-- echo server (the bus and the frame, no work)')
+    print('\n-- echo server, W=%d, for %s (the bus and the frame, no work)'
+          % (workers, backend))
     print(HEADER)
-    for workers in args.workers:
-        server = Server(run, workers)
-        try:
-            for callers in args.callers:
-                got = run.callers.measure(
-                    server.topic, 'allocate_ip',
-                    {'block_id': str(uuid.uuid4())}, callers, args.seconds,
-                    server=server)
-                echo[workers, callers] = got
-                print_row(dict(got, db='echo', workers=workers,
-                               callers=callers, method='(any)'))
-        finally:
-            server.stop()
+    server = Server(run, workers)
+    try:
+        for callers in args.callers:
+            got = run.callers.measure(
+                server.topic, 'allocate_ip',
+                {'block_id': str(uuid.uuid4())}, callers, args.seconds,
+                server=server)
+            echo[workers, callers] = dict(got, db=backend)
+            print_row(dict(got, db='echo', workers=workers,
+                           callers=callers, method='(any)'))
+    finally:
+        server.stop()
     return echo
 
 
 def measure_backend(run, args, backend, echo, rows):
+    """``backend``'s points into ``rows``; its echo figures into ``echo``
+    (keyed by backend, W and C)."""
     database = Database(backend, run, args.pg_url)
     try:
         # Growth: the methods on the nearly empty database, W=2, C=16.
         server = Server(run, max(args.workers), database.url)
+        empty = []
         try:
             fixtures = Fixtures(run.callers, server.topic)
             fixtures.load(database, 40000)
@@ -630,9 +636,8 @@ def measure_backend(run, args, backend, echo, rows):
                   % (backend, database.count()))
             print(HEADER)
             for method in args.methods:
-                row = point(run, args, server, backend, method, fixtures,
-                            16, echo, phase='empty')
-                rows.append(row)
+                empty.append(point(run, args, server, backend, method,
+                                   fixtures, 16, {}, phase='empty'))
         finally:
             server.stop()
         started = time.monotonic()
@@ -640,14 +645,16 @@ def measure_backend(run, args, backend, echo, rows):
         stored = database.count()
         print('\n-- %s, %d allocations stored (loaded with SQL in %.0f s)'
               % (backend, stored, time.monotonic() - started))
-        print(HEADER)
         for workers in args.workers:
+            mine = measure_echo(run, args, workers, backend)
+            echo.update({(backend,) + key: got for key, got in mine.items()})
+            print(HEADER)
             server = Server(run, workers, database.url)
             try:
                 for callers in args.callers:
                     for method in args.methods:
                         rows.append(point(run, args, server, backend,
-                                          method, fixtures, callers, echo,
+                                          method, fixtures, callers, mine,
                                           phase='loaded', stored=stored))
                 rss = server.worker_rss()
                 print('   worker RSS after this W: %s MB'
@@ -656,6 +663,10 @@ def measure_backend(run, args, backend, echo, rows):
                              'phase': 'rss', 'worker_rss_mb': rss})
             finally:
                 server.stop()
+        # The growth points' ratios, against the echo of the same W.
+        for row in empty:
+            _compare(row, echo.get((backend, row['workers'], 16)))
+        rows.extend(empty)
     finally:
         database.drop()
 
@@ -670,16 +681,20 @@ def point(run, args, server, backend, method, fixtures, callers, echo,
                               callers, args.seconds, server=server)
     row = dict(got, db=backend, workers=server.workers, callers=callers,
                method=method, phase=phase, stored=stored)
-    base = echo.get((server.workers, callers))
-    if base and base['calls_per_s']:
-        row['echo_per_s'] = base['calls_per_s']
-        row['ratio'] = got['calls_per_s'] / base['calls_per_s']
-        if got['p99_ms'] is not None and base['p99_ms']:
-            row['p99_vs_echo'] = got['p99_ms'] / base['p99_ms']
+    _compare(row, echo.get((server.workers, callers)))
     print_row(row)
     if spy:
         spy.report()
     return row
+
+
+def _compare(row, base):
+    """Add the ratios of ``row`` to the echo figures ``base`` (if any)."""
+    if base and base['calls_per_s']:
+        row['echo_per_s'] = base['calls_per_s']
+        row['ratio'] = row['calls_per_s'] / base['calls_per_s']
+        if row['p99_ms'] is not None and base['p99_ms']:
+            row['p99_vs_echo'] = row['p99_ms'] / base['p99_ms']
 
 
 class Profile:
@@ -814,12 +829,11 @@ def main(argv=None):
         if args.memory:
             result['memory'] = measure_memory(run, args)
         else:
-            echo = measure_echo(run, args)
-            rows = []
+            echo, rows = {}, []
             for backend in args.db:
                 measure_backend(run, args, backend, echo, rows)
             result['echo'] = [dict(v, workers=w, callers=c)
-                              for (w, c), v in echo.items()]
+                              for (_, w, c), v in echo.items()]
             result['points'] = rows
             result['targets'] = summary(rows)
     finally:
