@@ -42,12 +42,16 @@ def engine(tmp_path):
     engine.dispose()
 
 
-@pytest.fixture
-def block_id(engine):
+def _a_block(engine):
     with orm.Session(engine) as session, session.begin():
         block = blocks.create(session, '10.0.0.0/24', TENANT,
                               network_id='net-1', gateway='10.0.0.1')
         return block.id
+
+
+@pytest.fixture
+def block_id(engine):
+    return _a_block(engine)
 
 
 @pytest.fixture
@@ -102,9 +106,7 @@ def test_an_allocation_after_the_lock_is_two_statements(engine, block_id):
 
 def test_on_postgresql_the_interval_and_the_address_are_one_statement(
         pg_engine):
-    with orm.Session(pg_engine) as session, session.begin():
-        block_id = blocks.create(session, '10.0.0.0/24', TENANT,
-                                 network_id='net-1', gateway='10.0.0.1').id
+    block_id = _a_block(pg_engine)
     statements = Statements(pg_engine)
     with orm.Session(pg_engine) as session, session.begin():
         block = blocks.lock_for_allocation(session, block_id)
@@ -121,36 +123,12 @@ def test_on_postgresql_the_interval_and_the_address_are_one_statement(
             int(netaddr.IPAddress('10.0.0.254')))
 
 
-def test_on_postgresql_a_stale_interval_inserts_no_address(pg_engine):
-    """The interval's UPDATE matches nothing, so the same statement
-    inserts nothing; the allocator reads the intervals again."""
-    with orm.Session(pg_engine) as session, session.begin():
-        block_id = blocks.create(session, '10.0.0.0/24', TENANT,
-                                 network_id='net-1', gateway='10.0.0.1').id
-    with orm.Session(pg_engine) as session, session.begin():
-        block = blocks.lock_for_allocation(session, block_id)
-        range_id, first, last = session.info['melange_lowest_free'][
-            block_id]
-        session.info['melange_lowest_free'][block_id] = (
-            range_id, first - 1, last)
-        assert addresses.allocate(session, block, TENANT).address == (
-            '10.0.0.2')
-        db_blocks.settle_bookings(session)
-    with orm.Session(pg_engine) as session:
-        stored = session.scalars(sa.select(
-            models.IpAddress.address)).all()
-    assert stored == ['10.0.0.2']
-    assert counts(pg_engine, block_id) == (1, 0)
-
-
 def test_on_postgresql_a_lock_won_after_a_wait_reads_the_new_interval(
         pg_engine):
     """Behind another transaction's allocation, the locking UPDATE's
     interval is the one that transaction left, not the one of the
     UPDATE's own (older) snapshot: the allocation takes it at once."""
-    with orm.Session(pg_engine) as session, session.begin():
-        block_id = blocks.create(session, '10.0.0.0/24', TENANT,
-                                 network_id='net-1', gateway='10.0.0.1').id
+    block_id = _a_block(pg_engine)
     waiter = {}
 
     def allocate_behind():
@@ -277,10 +255,13 @@ def test_a_full_block_passed_by_keeps_its_count(engine, block_id):
     assert counts(engine, other) == (1, 0)
 
 
-def test_a_stale_lowest_interval_is_read_again(engine, block_id):
-    """The interval read with the lock may be older than the lock (on
-    PostgreSQL, after a wait): take() refuses it and the allocator reads
-    the block's intervals afresh."""
+@pytest.mark.parametrize('store', ['engine', 'pg_engine'])
+def test_a_stale_lowest_interval_is_read_again(request, store):
+    """The interval read with the lock may be older than the lock: take()
+    refuses it (on PostgreSQL the same statement then inserts no
+    address) and the allocator reads the block's intervals afresh."""
+    engine = request.getfixturevalue(store)
+    block_id = _a_block(engine)
     with orm.Session(engine) as session, session.begin():
         block = blocks.lock_for_allocation(session, block_id)
         range_id, first, last = session.info['melange_lowest_free'][
@@ -290,6 +271,9 @@ def test_a_stale_lowest_interval_is_read_again(engine, block_id):
         assert addresses.allocate(session, block, TENANT).address == (
             '10.0.0.2')
         db_blocks.settle_bookings(session)
+    with orm.Session(engine) as session:
+        stored = session.scalars(sa.select(models.IpAddress.address)).all()
+    assert stored == ['10.0.0.2']
     assert counts(engine, block_id) == (1, 0)
 
 
