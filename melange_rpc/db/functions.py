@@ -51,5 +51,4 @@ sa.event.listen(models.Base.metadata, 'before_drop',
 
 def lowest_free_range(block_id):
     """The SQL expression: the function called on ``block_id``."""
-    return sa.func.melange_lowest_free_range(block_id, type_=sa.ARRAY(
-        sa.Text))
+    return getattr(sa.func, NAME)(block_id, type_=sa.ARRAY(sa.Text))
