@@ -292,12 +292,3 @@ def in_network(session, network_id, tenant_id=None, lock=False):
     if lock:
         query = query.with_for_update()
     return session.scalars(query).all()
-
-
-def with_subnets(session, block_ids):
-    """Which of ``block_ids`` are divided into subnets."""
-    if not block_ids:
-        return set()
-    return set(session.scalars(
-        sa.select(IpBlock.parent_id).where(IpBlock.parent_id.in_(block_ids))
-        .distinct()))

@@ -26,8 +26,7 @@ def allocate_for_interface(session, network_id, interface, tenant_id,
     ``found``: the network's blocks, if the caller has read them.
     """
     candidates = found or blocks_of(session, network_id, scope)
-    divided = db_blocks.with_subnets(session, [b.id for b in candidates])
-    leaves = [b for b in candidates if b.id not in divided]
+    leaves = _leaves(candidates)
     if addresses_wanted is not None:
         return [_allocate_explicit(session, leaves, interface, tenant_id,
                                    text)
@@ -44,6 +43,19 @@ def allocate_for_interface(session, network_id, interface, tenant_id,
     return rows
 
 
+def _leaves(candidates):
+    """The blocks not divided into subnets, without asking the database.
+
+    A subnet is always in its parent's network (subnets.create refuses
+    another, block_updates refuses to move either), so the network's own
+    blocks name every divided one, except where the listing is limited
+    to a tenant and the subnet is another's: _allocate_first passes such
+    a parent by when the allocator finds it divided.
+    """
+    divided = {b.parent_id for b in candidates if b.parent_id is not None}
+    return [b for b in candidates if b.id not in divided]
+
+
 def _allocate_first(session, family, usable, interface, tenant_id):
     for block in usable:
         if allocator.seems_full(block):
@@ -53,6 +65,9 @@ def _allocate_first(session, family, usable, interface, tenant_id):
                                       interface=interface)
         except exception.NoMoreAddresses:
             continue
+        except exception.AllocationNotAllowed:
+            if not db_blocks.has_subnets(session, block.id):
+                raise
     raise exception.NoMoreAddresses(block_id=family[0].id)
 
 

@@ -121,6 +121,21 @@ def test_an_ipv6_parent_with_subnets_is_skipped_in_creation_order(
     assert (ip['block_id'], ip['address']) == (spare['id'], 'fd00:c2::1')
 
 
+def test_a_parent_divided_for_another_tenant_is_skipped(melange, tenant):
+    # The tenant sees its parent but not the subnet carved out of it for
+    # another tenant, so only the allocator can tell the parent is divided.
+    net, (parent, spare) = _network(melange, tenant, '10.110.40.0/24',
+                                    '10.110.41.0/24')
+    other = melange.tenant()
+    melange.api.create_subnet(melange.admin, parent_id=parent['id'],
+                              cidr='10.110.40.0/25',
+                              tenant_id=other.project_id)
+    (ip,) = _allocate(melange, tenant, net)
+    assert (ip['block_id'], ip['address']) == (spare['id'], '10.110.41.1')
+    (theirs,) = _allocate(melange, other, net)
+    assert theirs['address'] == '10.110.40.1'
+
+
 def test_a_family_with_no_block_able_to_allocate_is_no_more_addresses(
         melange, tenant):
     net = helpers.network_id()

@@ -29,6 +29,7 @@ from melange_rpc.ipam import floating
 from melange_rpc.ipam import instances
 from melange_rpc.ipam import interfaces
 from melange_rpc.ipam import network
+from melange_rpc.ipam import subnets
 from tests import services
 from tests.unit import test_allocator_properties as properties
 
@@ -253,6 +254,26 @@ def test_a_full_block_passed_by_keeps_its_count(engine, block_id):
         db_blocks.settle_bookings(session)
     assert counts(engine, block_id) == (0, 0)
     assert counts(engine, other) == (1, 0)
+
+
+def test_a_network_allocation_reads_the_blocks_once(pg_engine):
+    """The network's blocks in one SELECT, which also tells which are
+    divided into subnets; then the lock and the WITH per family."""
+    with orm.Session(pg_engine) as session, session.begin():
+        parent = blocks.create(session, '10.0.0.0/24', TENANT,
+                               network_id='net-1')
+        subnets.create(session, parent, TENANT, cidr='10.0.0.128/25')
+        blocks.create(session, 'fd00::/64', TENANT, network_id='net-1')
+        interfaces.create(session, TENANT, interface_id='vif-1',
+                          network_id='net-1')
+    with orm.Session(pg_engine) as session, session.begin():
+        interface = interfaces.get(session, 'vif-1')
+        statements = Statements(pg_engine)
+        rows = network.allocate_for_interface(session, 'net-1', interface,
+                                              TENANT)
+        assert statements.seen == ['SELECT', 'UPDATE', 'WITH', 'UPDATE',
+                                   'WITH']
+        assert [row.address for row in rows] == ['10.0.0.129', 'fd00::1']
 
 
 @pytest.mark.parametrize('store', ['engine', 'pg_engine'])
