@@ -1,6 +1,7 @@
 """SQL for MAC ranges and the MACs in use."""
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from melange_rpc.db import free_ranges
 from melange_rpc.db import gates
@@ -12,8 +13,11 @@ MacAddress = models.MacAddress
 
 FREE = free_ranges.IntervalSet(models.MacFreeRange, 'mac_range_id')
 
+_RANGES = 'melange_mac_ranges'
+
 
 def add_range(session, **values):
+    session.info.pop(_RANGES, None)
     mac_range = MacRange(allocated_count=0, **values)
     session.add(mac_range)
     session.flush()
@@ -43,9 +47,18 @@ def list_ranges(session, limit=None, marker=None):
 
 
 def ranges_in_order(session):
-    """Every range, oldest first (ranges are few)."""
-    return session.scalars(sa.select(MacRange).order_by(
-        MacRange.created_at, MacRange.id)).all()
+    """Every range, oldest first (ranges are few).
+
+    Read once per transaction: a device's interfaces each take a MAC, and
+    the list only guides the choice (the allocator locks the range it
+    takes from and reads its free MACs afresh).
+    """
+    ranges = session.info.get(_RANGES)
+    if ranges is None:
+        ranges = session.info[_RANGES] = session.scalars(
+            sa.select(MacRange).order_by(MacRange.created_at,
+                                         MacRange.id)).all()
+    return ranges
 
 
 def overlapping_range(session, first_key, last_key):
@@ -61,6 +74,7 @@ def range_containing(session, key):
 
 
 def delete_range(session, mac_range):
+    session.info.pop(_RANGES, None)
     session.execute(sa.delete(MacRange).where(MacRange.id == mac_range.id))
 
 
@@ -86,3 +100,10 @@ def get_mac(session, address, lock=False):
 
 def delete_mac(session, mac):
     session.execute(sa.delete(MacAddress).where(MacAddress.id == mac.id))
+
+
+@sa.event.listens_for(orm.Session, 'after_transaction_end')
+def _transaction_ended(session, transaction):
+    """Another transaction may have added or deleted ranges since."""
+    if transaction.parent is None:
+        session.info.pop(_RANGES, None)

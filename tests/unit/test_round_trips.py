@@ -28,6 +28,7 @@ from melange_rpc.ipam import blocks
 from melange_rpc.ipam import floating
 from melange_rpc.ipam import instances
 from melange_rpc.ipam import interfaces
+from melange_rpc.ipam import macs
 from melange_rpc.ipam import network
 from melange_rpc.ipam import subnets
 from tests import services
@@ -274,6 +275,30 @@ def test_a_network_allocation_reads_the_blocks_once(pg_engine):
         assert statements.seen == ['SELECT', 'UPDATE', 'WITH', 'UPDATE',
                                    'WITH']
         assert [row.address for row in rows] == ['10.0.0.129', 'fd00::1']
+
+
+def test_the_mac_ranges_are_read_once_per_transaction(engine):
+    with orm.Session(engine) as session, session.begin():
+        macs.create_range(session, 'fa:16:3e:00:00:00/47')
+    lists = []
+    sa.event.listen(
+        engine, 'before_cursor_execute',
+        lambda conn, cursor, statement, *args: lists.append(statement)
+        if 'FROM mac_ranges ORDER BY' in statement else None)
+    with orm.Session(engine) as session, session.begin():
+        taken = [interfaces.create(session, TENANT).mac_address
+                 for _ in range(2)]
+        assert len(lists) == 1
+        # A range added in the transaction is seen by the next MAC.
+        macs.create_range(session, 'fa:16:3f:00:00:00/47')
+        taken.append(interfaces.create(session, TENANT).mac_address)
+        assert len(lists) == 2
+    assert taken == ['fa:16:3e:00:00:00', 'fa:16:3e:00:00:01',
+                     'fa:16:3f:00:00:00']
+    with orm.Session(engine) as session, session.begin():
+        interfaces.create(session, TENANT)
+    # Read again by the next transaction: ranges may have changed since.
+    assert len(lists) == 3
 
 
 @pytest.mark.parametrize('store', ['engine', 'pg_engine'])
