@@ -9,12 +9,23 @@ later is an ordinary ORM update.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy import orm
 
 
 # An INSERT statement per table, built once (SQLAlchemy caches the
 # compiled form by statement).
 _INSERTS = {}
+
+# The databases with INSERT ... ON CONFLICT DO NOTHING ... RETURNING, and
+# the statements built with it, per (dialect, table).
+_ON_CONFLICT = {'postgresql': postgresql.insert, 'sqlite': sqlite.insert}
+_INSERTS_IF_NEW = {}
+
+
+def can_insert_if_new(dialect):
+    return dialect in _ON_CONFLICT
 
 
 def _defaults(table):
@@ -52,6 +63,21 @@ class Row:
         if statement is None:
             statement = _INSERTS[self.table] = sa.insert(self.table)
         session.connection().execute(statement, self.values)
+
+    def insert_if_new(self, session):
+        """INSERT unless a row with the same primary key exists (one
+        statement: can_insert_if_new); whether it did. A conflict on
+        another unique key is an error as with insert()."""
+        dialect = session.bind.dialect.name
+        statement = _INSERTS_IF_NEW.get((dialect, self.table))
+        if statement is None:
+            key = list(self.table.primary_key)
+            statement = _INSERTS_IF_NEW[dialect, self.table] = (
+                _ON_CONFLICT[dialect](self.table)
+                .on_conflict_do_nothing(index_elements=key)
+                .returning(*key))
+        return session.connection().execute(
+            statement, self.values).first() is not None
 
     def adopt(self, session):
         """The inserted row as an object of the session, without a flush."""

@@ -1,5 +1,6 @@
 """SQL for interfaces (VIFs, ports) and their allowed addresses."""
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from melange_rpc.db import inserts
@@ -24,6 +25,32 @@ def add(session, **values):
     """Store a new interface with one INSERT (allocate_ips_for_interface
     and allocate_for_instance create one per call)."""
     return inserts.add(session, Interface, **values)
+
+
+def get_or_add(session, **values):
+    """``(interface, created)``: the interface ``values['id']``, locked,
+    or else a new one stored with ``values``.
+
+    Where the database has INSERT ... ON CONFLICT (PostgreSQL, SQLite), a
+    new interface, the usual case, is that one statement; a concurrent
+    creator's row is waited for, then read. MariaDB looks the id up,
+    locked, first.
+    """
+    row = inserts.Row(Interface, **values)
+    if not inserts.can_insert_if_new(session.bind.dialect.name):
+        found = get(session, values['id'], lock=True)
+        if found is not None:
+            return found, False
+        row.insert(session)
+        return row.adopt(session), True
+    # Bounded: the row it met could be deleted before it is read.
+    for _ in range(3):
+        if row.insert_if_new(session):
+            return row.adopt(session), True
+        found = get(session, values['id'], lock=True)
+        if found is not None:
+            return found, False
+    raise db_exc.DBDeadlock()
 
 
 def list_page(session, limit=None, marker=None, **filters):

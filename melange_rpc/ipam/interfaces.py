@@ -19,35 +19,38 @@ def get(session, interface_id, scope=None, lock=False):
 
 
 def create(session, tenant_id, interface_id=None, device_id=None,
-           mac_address=None, network_id=None, allocate_mac=True,
-           known_new=False):
+           mac_address=None, network_id=None, allocate_mac=True):
     """A new interface; without a MAC one comes from the MAC ranges (none
-    configured: no MAC), unless ``allocate_mac`` is False.
-
-    ``known_new``: the caller has just looked ``interface_id`` up.
-    """
-    values.optional_string(device_id, 'device_id')
-    values.optional_string(network_id, 'network_id')
+    configured: no MAC), unless ``allocate_mac`` is False."""
+    _check_ids(device_id, network_id)
     if interface_id is None:
         interface_id = str(uuid.uuid4())
     else:
         values.string(interface_id, 'interface_id')
-        if not known_new and db_interfaces.get(session,
-                                               interface_id) is not None:
+        if db_interfaces.get(session, interface_id) is not None:
             raise exception.DuplicateInterface(interface_id=interface_id)
     interface = db_interfaces.add(session, id=interface_id,
                                   tenant_id=tenant_id, device_id=device_id,
                                   network_id=network_id)
+    _take_mac(session, interface, mac_address, allocate_mac)
+    return interface
+
+
+def _check_ids(device_id, network_id):
+    values.optional_string(device_id, 'device_id')
+    values.optional_string(network_id, 'network_id')
+
+
+def _take_mac(session, interface, mac_address, allocate_mac):
     if mac_address is not None:
-        mac = macs.record(session, mac_address, interface_id)
+        mac = macs.record(session, mac_address, interface.id)
     elif allocate_mac:
-        mac = macs.allocate(session, interface_id)
+        mac = macs.allocate(session, interface.id)
     else:
         mac = None
     if mac is not None:
         interface.mac_address = mac.address
         session.flush()
-    return interface
 
 
 def get_or_create(session, interface_id, tenant_id, device_id=None,
@@ -61,11 +64,13 @@ def get_or_create(session, interface_id, tenant_id, device_id=None,
     """
     values.string(interface_id, 'interface_id')
     mac = macs.normalise(mac_address) if mac_address is not None else None
-    interface = db_interfaces.get(session, interface_id, lock=True)
-    if interface is None:
-        return create(session, tenant_id, interface_id, device_id=device_id,
-                      mac_address=mac, network_id=network_id,
-                      allocate_mac=False, known_new=True)
+    _check_ids(device_id, network_id)
+    interface, created = db_interfaces.get_or_add(
+        session, id=interface_id, tenant_id=tenant_id, device_id=device_id,
+        network_id=network_id)
+    if created:
+        _take_mac(session, interface, mac, allocate_mac=False)
+        return interface
     if scope is not None and interface.tenant_id != scope:
         raise exception.DuplicateInterface(interface_id=interface_id)
     if mac is not None and mac != interface.mac_address:

@@ -277,6 +277,42 @@ def test_a_network_allocation_reads_the_blocks_once(pg_engine):
         assert [row.address for row in rows] == ['10.0.0.129', 'fd00::1']
 
 
+@pytest.mark.parametrize('store', ['engine', 'pg_engine'])
+def test_a_new_interface_is_one_insert(request, store):
+    engine = request.getfixturevalue(store)
+    statements = Statements(engine)
+    with orm.Session(engine) as session, session.begin():
+        created = interfaces.get_or_create(session, 'vif-1', TENANT,
+                                           device_id='vm-1')
+        assert (created.id, created.device_id) == ('vif-1', 'vm-1')
+    assert statements.seen == ['INSERT']
+    statements.seen.clear()
+    with orm.Session(engine) as session, session.begin():
+        found = interfaces.get_or_create(session, 'vif-1', 'tenant-2')
+        assert (found.tenant_id, found.device_id) == (TENANT, 'vm-1')
+    assert statements.seen == ['INSERT', 'SELECT']
+
+
+def test_on_postgresql_an_interface_created_meanwhile_is_read(pg_engine):
+    """A concurrent creator's INSERT is waited for; once it commits, the
+    other call reads that interface instead of failing on the key."""
+    found = {}
+
+    def create_behind():
+        with orm.Session(pg_engine) as session, session.begin():
+            interface = interfaces.get_or_create(session, 'vif-1',
+                                                 'tenant-2')
+            found['tenant'] = interface.tenant_id
+
+    with orm.Session(pg_engine) as session, session.begin():
+        interfaces.get_or_create(session, 'vif-1', TENANT)
+        behind = threading.Thread(target=create_behind)
+        behind.start()
+        _wait_for_a_lock_wait(pg_engine)
+    behind.join(30)
+    assert found == {'tenant': TENANT}
+
+
 def test_the_mac_ranges_are_read_once_per_transaction(engine):
     with orm.Session(engine) as session, session.begin():
         macs.create_range(session, 'fa:16:3e:00:00:00/47')
