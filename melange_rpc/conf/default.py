@@ -7,10 +7,12 @@ from oslo_config import cfg
 
 
 # Calls a worker runs at once (oslo.messaging's executor_thread_pool_size,
-# 64 by its own default). A call is a short transaction, and calls on one
-# block queue on its row lock: threads past a few per core add GIL
-# contention and lock convoys, not throughput (benchmarks/README.md).
-EXECUTOR_THREADS = 16
+# 64 by its own default). A worker runs Python on one core at a time, a
+# call is a short transaction, and calls on one block queue on its row
+# lock: past a few threads, each one adds GIL hand-offs, not throughput.
+# 4 against 16, side by side on 2 cores: 5-25% more calls/s for most
+# methods, none slower (benchmarks/README.md).
+EXECUTOR_THREADS = 4
 # Messages RabbitMQ hands a worker before it acknowledges earlier ones
 # (rabbit_qos_prefetch_count; 0, unlimited, by default): as many as it
 # has threads, so that a worker that is busy does not hoard calls that
