@@ -7,6 +7,7 @@ from sqlalchemy.orm import attributes
 from melange_rpc.db import free_ranges
 from melange_rpc.db import functions
 from melange_rpc.db import gates
+from melange_rpc.db import inserts
 from melange_rpc.db import models
 from melange_rpc.db import pagination
 
@@ -130,9 +131,7 @@ def _as_loaded(session, row):
     key = session.identity_key(IpBlock, values['id'])
     block = session.identity_map.get(key)
     if block is None:
-        block = IpBlock(**values)
-        orm.make_transient_to_detached(block)
-        session.add(block)
+        block = inserts.as_loaded(session, IpBlock, values)
     else:
         for name, value in values.items():
             attributes.set_committed_value(block, name, value)
