@@ -23,15 +23,17 @@ def create(session, tenant_id, interface_id=None, device_id=None,
     """A new interface; without a MAC one comes from the MAC ranges (none
     configured: no MAC), unless ``allocate_mac`` is False."""
     _check_ids(device_id, network_id)
+    fields = {'tenant_id': tenant_id, 'device_id': device_id,
+              'network_id': network_id}
     if interface_id is None:
-        interface_id = str(uuid.uuid4())
+        interface = db_interfaces.add(session, id=str(uuid.uuid4()),
+                                      **fields)
     else:
         values.string(interface_id, 'interface_id')
-        if db_interfaces.get(session, interface_id) is not None:
+        interface, created = db_interfaces.get_or_add(
+            session, id=interface_id, **fields)
+        if not created:
             raise exception.DuplicateInterface(interface_id=interface_id)
-    interface = db_interfaces.add(session, id=interface_id,
-                                  tenant_id=tenant_id, device_id=device_id,
-                                  network_id=network_id)
     _take_mac(session, interface, mac_address, allocate_mac)
     return interface
 
