@@ -10,6 +10,7 @@ decides again; the caller never sees the retry.
 """
 
 import contextlib
+import threading
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
@@ -55,6 +56,7 @@ def _tune_sqlite(engine):
     file_based = bool(path) and path != ':memory:'
     if file_based:
         _pool_sqlite_connections(engine)
+    _begin_immediate_for_writers(engine)
 
     @sa.event.listens_for(engine, 'connect')
     def _connect(dbapi_con, con_record):
@@ -94,12 +96,33 @@ def _pool_sqlite_connections(engine):
     nullpool.dispose()
 
 
-# SQLite: a write transaction must take the write lock with its first
-# statement. One that reads first and writes later fails at once with
-# "database is locked" if another process committed in between (WAL keeps
-# its snapshot), without waiting the busy timeout. A write statement that
-# matches no row takes the lock and waits for it like BEGIN IMMEDIATE.
-_SQLITE_TAKE_WRITE_LOCK = sa.text('UPDATE ip_blocks SET id = id WHERE 0')
+# SQLite: a write transaction must take the write lock when it begins.
+# One that reads first and writes later fails at once with "database is
+# locked" if another process committed in between (WAL keeps its
+# snapshot), without waiting the busy timeout; BEGIN IMMEDIATE takes the
+# lock, waiting for it. oslo.db emits every transaction's plain BEGIN from
+# a "begin" listener, unless the connection's info says the transaction
+# has begun. A writer's connection is marked so when it is checked out,
+# and its first statement is BEGIN IMMEDIATE (_begin_writing): one
+# statement, where BEGIN and a write that matched no row were two.
+_writer_checkout = threading.local()
+_BEGUN = 'in_transaction'       # oslo.db's marker (engines._init_events)
+
+
+def _begin_immediate_for_writers(engine):
+    @sa.event.listens_for(engine, 'checkout')
+    def _checkout(dbapi_con, record, proxy):
+        if getattr(_writer_checkout, 'wanted', False):
+            record.info[_BEGUN] = True
+
+
+def _begin_writing(session):
+    _writer_checkout.wanted = True
+    try:
+        connection = session.connection()
+    finally:
+        _writer_checkout.wanted = False
+    connection.exec_driver_sql('BEGIN IMMEDIATE')
 
 
 context_manager.append_on_engine_create(_on_engine_create)
@@ -145,7 +168,7 @@ def writer(ctxt, fn):
         with _connect_failures_as_connection_errors(), _sqlite_writer_turn():
             with context_manager.writer.using(ctxt) as session:
                 if session.bind.dialect.name == 'sqlite':
-                    session.execute(_SQLITE_TAKE_WRITE_LOCK)
+                    _begin_writing(session)
                 result = fn(session)
                 db_blocks.settle_bookings(session)
                 return result

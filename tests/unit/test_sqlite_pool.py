@@ -1,9 +1,12 @@
 """A SQLite file's connections are pooled, like every other backend's."""
 
+import sqlite3
 import threading
 
 from oslo_db.sqlalchemy import engines
+import pytest
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from melange_rpc.db import api as db_api
 
@@ -53,4 +56,33 @@ def test_a_pooled_connection_keeps_the_pragmas_and_serves_any_thread(
         reader.join()
         assert seen == {'journal': 'wal', 'foreign_keys': 1}
     finally:
+        engine.dispose()
+
+
+def test_a_writer_holds_the_write_lock_from_its_first_statement(tmp_path):
+    engine = _engine(tmp_path)
+    seen = []
+    sa.event.listen(engine, 'before_cursor_execute',
+                    lambda conn, cursor, statement, *args: seen.append(
+                        statement))
+    other = sqlite3.connect(str(tmp_path / 'pool.db'), timeout=0,
+                            isolation_level=None)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql('CREATE TABLE t (x)')
+        seen.clear()
+        with orm.Session(engine) as session, session.begin():
+            db_api._begin_writing(session)
+            # Nothing written yet, and no other writer gets in.
+            with pytest.raises(sqlite3.OperationalError, match='locked'):
+                other.execute('BEGIN IMMEDIATE')
+            session.execute(sa.text('INSERT INTO t VALUES (1)'))
+        assert seen == ['BEGIN IMMEDIATE', 'INSERT INTO t VALUES (1)']
+        # The pooled connection's next transaction is an ordinary one.
+        seen.clear()
+        with engine.begin() as conn:
+            conn.exec_driver_sql('SELECT x FROM t')
+        assert seen == ['BEGIN', 'SELECT x FROM t']
+    finally:
+        other.close()
         engine.dispose()
