@@ -81,6 +81,20 @@ _LISTED = (sa.select(IpAddress.__table__, IpBlock.network_id,
                       IpAddress.interface_id == models.Interface.id))
 
 
+def _listing_order(filters):
+    """Address order, and the id where one key may recur.
+
+    Within one block a key is unique (uniq_ip_addresses0block_id0address_key):
+    the key alone orders the page, and PostgreSQL reads it straight off
+    that index. With the id as well it sorted the rows it read (an
+    incremental sort per key), a third of the query's time. Across blocks
+    the same address recurs (private ranges); there the id breaks the tie.
+    """
+    if filters.get('block_id') is not None:
+        return (IpAddress.address_key,)
+    return (IpAddress.address_key, IpAddress.id)
+
+
 def list_page(session, filters, state='allocated', limit=None, marker=None):
     """A page of addresses in address order; ``marker`` is an address."""
     limit = pagination.clamp_limit(limit)
@@ -93,7 +107,7 @@ def list_page(session, filters, state='allocated', limit=None, marker=None):
         if known is None:
             raise pagination.unknown_marker(marker)
         query = query.where(IpAddress.address_key > addressing.key(seen))
-    query = query.order_by(IpAddress.address_key, IpAddress.id)
+    query = query.order_by(*_listing_order(filters))
     return pagination.page_of_rows(session, query, limit,
                                    lambda row: row.address)
 
