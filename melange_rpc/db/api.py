@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from melange_rpc import conf
 from melange_rpc.db import blocks as db_blocks
 from melange_rpc.db import gates
+from melange_rpc.db import sqlite_checkpoints
 from melange_rpc.db import sqlite_turns
 
 CONF = conf.CONF
@@ -68,6 +69,15 @@ def _tune_sqlite(engine):
         dbapi_con.execute('PRAGMA journal_mode=WAL')
         dbapi_con.execute('PRAGMA busy_timeout=30000')
         dbapi_con.execute('PRAGMA synchronous=NORMAL')
+        if file_based:
+            sqlite_checkpoints.disable(dbapi_con)
+            sqlite_checkpoints.start(path)
+
+    if file_based:
+        # Dropped before a fork and at shutdown: the thread goes with the
+        # pool, and the next connection of the process starts it again.
+        sa.event.listen(engine, 'engine_disposed',
+                        lambda engine: sqlite_checkpoints.stop(path))
 
 
 def _pool_sqlite_connections(engine):
