@@ -25,6 +25,15 @@ def engine(path):
     engine.dispose()
 
 
+@pytest.fixture
+def table(engine, monkeypatch):
+    """A table to write to, with the engine's own checkpointer idle:
+    the tests run their rounds themselves."""
+    monkeypatch.setattr(sqlite_checkpoints, 'INTERVAL', 3600)
+    with engine.begin() as conn:
+        conn.exec_driver_sql('CREATE TABLE t (x)')
+
+
 def _running(path):
     return [thread for thread in threading.enumerate()
             if isinstance(thread, sqlite_checkpoints._Checkpointer)
@@ -61,10 +70,7 @@ def test_each_process_checkpoints_in_one_thread_until_disposed(engine, path):
 
 
 def test_commits_leave_the_log_and_a_round_starts_it_again(
-        engine, path, monkeypatch):
-    monkeypatch.setattr(sqlite_checkpoints, 'INTERVAL', 3600)
-    with engine.begin() as conn:
-        conn.exec_driver_sql('CREATE TABLE t (x)')
+        engine, path, table):
     _write(engine, 400)
     # Each row is two pages or more: SQLite's own checkpoint, at 1000
     # pages, would have started the log again long before this.
@@ -85,10 +91,7 @@ def test_commits_leave_the_log_and_a_round_starts_it_again(
 
 
 def test_a_round_with_nothing_new_does_not_wait_for_the_writers(
-        engine, path, monkeypatch):
-    monkeypatch.setattr(sqlite_checkpoints, 'INTERVAL', 3600)
-    with engine.begin() as conn:
-        conn.exec_driver_sql('CREATE TABLE t (x)')
+        engine, path, table):
     _write(engine, 5)
     checkpointer = sqlite_checkpoints._Checkpointer(path)
     connection = sqlite3.connect(path, isolation_level=None,
