@@ -18,9 +18,8 @@ Instead one thread per process and database file does, every
    the writers' turn (db.sqlite_turns): it copies only what was appended
    during step 1, a millisecond or so. No writer comes between the end of
    that copy and the next write, so the next writer starts the log again
-   from its beginning. Without this step a log that
-   is always being appended to is never wholly copied: its file grows
-   without end.
+   from its beginning. Without this step a log that is always being
+   appended to is never wholly copied: its file grows without end.
 
 A reader still inside an older snapshot can keep step 2 from finishing
 the copy; the log is then restarted a round later. When the last
