@@ -61,8 +61,6 @@ def _tune_sqlite(engine):
 
     @sa.event.listens_for(engine, 'connect')
     def _connect(dbapi_con, con_record):
-        if file_based:
-            sqlite_turns.keep_open(path)
         # WAL lets readers run beside the one writer; the busy timeout
         # makes several worker processes queue for the write lock
         # instead of failing.
@@ -86,7 +84,11 @@ def _pool_sqlite_connections(engine):
     oslo.db gives a SQLite file a NullPool (SQLAlchemy 2 pools them; oslo.db
     keeps what SQLAlchemy 1 did): every transaction then opened the file,
     ran the PRAGMAs below and closed it again, 2.4 ms of a 3.9 ms
-    allocate_ip. SQLAlchemy's pysqlite dialect makes file connections
+    allocate_ip; and the last connection to close checkpointed the
+    write-ahead log into the file and deleted it, with their fsyncs. The
+    pool's idle connections (and the checkpointer's, see
+    sqlite_checkpoints) keep the file open from a worker's first call
+    to its last. SQLAlchemy's pysqlite dialect makes file connections
     usable from any thread, which a pool needs. The pool is sized like
     every other backend's ([database] max_pool_size, max_overflow,
     pool_timeout). Built as QueuePool.recreate() builds one, with the old

@@ -1,5 +1,4 @@
-"""SQLite writers take turns on a lock file, waking the moment it is free;
-and each process keeps the database open between transactions.
+"""SQLite writers take turns on a lock file, waking the moment it is free.
 
 SQLite has one writer at a time. Its busy handler sleeps and polls (1 ms
 growing to 100 ms a try), and so does oslo.concurrency's external lock
@@ -14,7 +13,6 @@ a child forked after it was opened; so threads take turns on a
 
 import fcntl
 import os
-import sqlite3
 import threading
 
 _turns = {}
@@ -55,20 +53,3 @@ def turn(database_path):
             current = _turns[path] = _Turn(path)
         return current
 
-
-# oslo.db gives a SQLite file a NullPool: every transaction opens and
-# closes its own connection. When the last connection to a WAL database
-# closes, SQLite checkpoints the log into the database and deletes it,
-# with its fsyncs: a cost per transaction that profiles showed at an
-# eighth of a worker's time. One idle connection per process, never used,
-# keeps the database open, so the log is checkpointed every 1000 pages as
-# SQLite intends.
-_open = {}
-
-
-def keep_open(database_path):
-    key = (os.getpid(), os.path.abspath(database_path))
-    if key not in _open:
-        with _turns_lock:
-            if key not in _open:
-                _open[key] = sqlite3.connect(key[1], check_same_thread=False)
