@@ -28,6 +28,7 @@ See benchmarks/README.md for what the figures mean.
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import multiprocessing
@@ -82,7 +83,7 @@ def parse_args(argv):
                              '1 with --quick)')
     parser.add_argument('--stored', type=int, default=None,
                         help='allocations loaded before the main phase '
-                             '(default 1,000,000; 100,000 with --quick)')
+                             '(default 1,000,000; 150,000 with --quick)')
     parser.add_argument('--method', action='append', choices=METHODS,
                         help='measure only this method (repeatable; '
                              'default all)')
@@ -108,7 +109,8 @@ def parse_args(argv):
     if args.seconds is None:
         args.seconds = 1.0 if args.quick else 2.5
     if args.stored is None:
-        args.stored = 100000 if args.quick else STORED
+        # Each loaded deallocate_ip point takes 20,000 of them, 6 points.
+        args.stored = 150000 if args.quick else STORED
     return args
 
 
@@ -563,6 +565,7 @@ class Fixtures:
 class Run:
     def __init__(self):
         self.id = uuid.uuid4().hex[:8]
+        self.began = time.monotonic()
         self.exchange = 'melange_bench_%s' % self.id
         self.tmp = tempfile.mkdtemp(prefix='melange-bench-')
         self.client_config = write_config(
@@ -598,102 +601,155 @@ HEADER = '%-10s %2s %3s  %-28s %8s %7s %7s %8s %6s %6s %19s' % (
     'ratio', 'p99 x', 'CPU ms/call w/pg/mq/c')
 
 
-def measure_echo(run, args, workers, backend, callers_list=None):
-    """The echo server at W=``workers`` and every C, measured just before
-    ``backend``'s points at that W: the VM's speed drifts by the minute,
-    and a ratio is only as good as the two figures are close in time."""
-    echo = {}
-    print('\n-- echo server, W=%d, for %s (the bus and the frame, no work)'
-          % (workers, backend))
-    print(HEADER)
-    server = Server(run, workers)
+class Bracket:
+    """The echo server beside melange-rpc's, at the same W, measured just
+    before and just after each run of points at one C.
+
+    The VM's speed drifts by the minute (the echo has moved by half
+    between two points a minute apart), and a ratio is only as good as
+    its two figures are close in time: each point is compared with the
+    echo as it was at the moment the point ran (``echo_at``).
+    """
+
+    def __init__(self, run, args, echo_server, backend, callers, phase):
+        self.run = run
+        self.args = args
+        self.echo_server = echo_server
+        self.backend = backend
+        self.callers = callers
+        self.phase = phase
+        self.before = self.after = None
+
+    def echo(self, when):
+        got = timed(lambda: self.run.callers.measure(
+            self.echo_server.topic, 'allocate_ip',
+            {'block_id': str(uuid.uuid4())}, self.callers, self.args.seconds,
+            server=self.echo_server), self.run)
+        return dict(got, db=self.backend, workers=self.echo_server.workers,
+                    callers=self.callers, phase=self.phase, when=when)
+
+    def measure(self, points):
+        """Echo, ``points()`` (melange-rpc's rows, each with its ``at_s``),
+        echo again; print and return the rows, each with its ratios."""
+        self.before = self.echo('before')
+        rows = points()
+        self.after = self.echo('after')
+        print_row(dict(self.before, db='echo', method='(any), before'))
+        for row in rows:
+            _compare(row, self.echo_at(row['at_s']))
+            print_row(row)
+            if row.get('profile'):
+                print('   ' + row['profile'])
+        print_row(dict(self.after, db='echo', method='(any), after'))
+        return rows
+
+    def echo_at(self, at):
+        """The echo figures to compare a point that ran at ``at`` with:
+        calls/s interpolated between the two echo points; p99 the lower
+        of the two, so that a stall in one echo point does not flatter
+        melange-rpc's p99."""
+        span = self.after['at_s'] - self.before['at_s']
+        share = min(1.0, max(0.0, (at - self.before['at_s']) / span)
+                    ) if span > 0 else 0.5
+        first, last = self.before['calls_per_s'], self.after['calls_per_s']
+        p99s = [p for p in (self.before['p99_ms'], self.after['p99_ms'])
+                if p is not None]
+        return {'calls_per_s': first + share * (last - first),
+                'p99_ms': min(p99s) if p99s else None}
+
+
+def timed(measure, run):
+    """``measure()``'s figures, with the middle of the measured window in
+    seconds since the run began (``at_s``)."""
+    began = time.monotonic()
+    got = measure()
+    return dict(got, at_s=(began + time.monotonic()) / 2 - run.began)
+
+
+@contextlib.contextmanager
+def servers(run, workers, database_url):
+    """The echo server and melange-rpc's, both with ``workers`` workers;
+    the one not measured sits idle on its own topic."""
+    echo_server = Server(run, workers)
     try:
-        for callers in callers_list or args.callers:
-            got = run.callers.measure(
-                server.topic, 'allocate_ip',
-                {'block_id': str(uuid.uuid4())}, callers, args.seconds,
-                server=server)
-            echo[workers, callers] = dict(got, db=backend)
-            print_row(dict(got, db='echo', workers=workers,
-                           callers=callers, method='(any)'))
+        server = Server(run, workers, database_url)
+        try:
+            yield echo_server, server
+        finally:
+            server.stop()
     finally:
-        server.stop()
-    return echo
+        echo_server.stop()
 
 
-def measure_backend(run, args, backend, echo, rows):
-    """``backend``'s points into ``rows``; the echo figures of its loaded
-    points into ``echo`` (keyed by backend, W and C)."""
+def measure_backend(run, args, backend, echoes, rows):
+    """``backend``'s points into ``rows``, the echo figures beside them
+    into ``echoes``."""
     database = Database(backend, run, args.pg_url)
     try:
         # Growth: the methods on the nearly empty database, W=2, C=16,
-        # beside an echo of their own (compared as ratios, as the loaded
-        # points are: the machine's speed may change during the load).
-        before = measure_echo(run, args, max(args.workers), backend, [16])
-        server = Server(run, max(args.workers), database.url)
-        empty = []
-        try:
+        # compared as ratios, as the loaded points are: the machine's
+        # speed may change during the load.
+        with servers(run, max(args.workers), database.url) as (
+                echo_server, server):
             fixtures = Fixtures(run.callers, server.topic)
             fixtures.load(database, 40000)
             print('\n-- %s, before the load (%d allocations stored)'
                   % (backend, database.count()))
             print(HEADER)
-            for method in args.methods:
-                empty.append(point(run, args, server, backend, method,
-                                   fixtures, 16, before, phase='empty'))
-        finally:
-            server.stop()
+            bracket = Bracket(run, args, echo_server, backend, 16, 'empty')
+            empty = bracket.measure(lambda: [
+                point(run, args, server, backend, method, fixtures, 16,
+                      phase='empty') for method in args.methods])
+            echoes += [bracket.before, bracket.after]
         started = time.monotonic()
         fixtures.load(database, args.stored)
         stored = database.count()
         print('\n-- %s, %d allocations stored (loaded with SQL in %.0f s)'
               % (backend, stored, time.monotonic() - started))
         for workers in args.workers:
-            mine = measure_echo(run, args, workers, backend)
-            echo.update({(backend,) + key: got for key, got in mine.items()})
             print(HEADER)
-            server = Server(run, workers, database.url)
-            try:
+            with servers(run, workers, database.url) as (echo_server, server):
                 for callers in args.callers:
-                    for method in args.methods:
-                        rows.append(point(run, args, server, backend,
-                                          method, fixtures, callers, mine,
-                                          phase='loaded', stored=stored))
+                    bracket = Bracket(run, args, echo_server, backend,
+                                      callers, 'loaded')
+                    rows += bracket.measure(lambda: [
+                        point(run, args, server, backend, method, fixtures,
+                              callers, phase='loaded', stored=stored)
+                        for method in args.methods])
+                    echoes += [bracket.before, bracket.after]
                 rss = server.worker_rss()
                 print('   worker RSS after this W: %s MB'
                       % ', '.join('%.0f' % r for r in rss))
                 rows.append({'db': backend, 'workers': workers,
                              'phase': 'rss', 'worker_rss_mb': rss})
-            finally:
-                server.stop()
         rows.extend(empty)
     finally:
         database.drop()
 
 
-def point(run, args, server, backend, method, fixtures, callers, echo,
-          phase, stored=None):
+def point(run, args, server, backend, method, fixtures, callers, phase,
+          stored=None):
     spy = None
     if args.profile and phase == 'loaded' and (server.workers,
                                                 callers) == (1, 16):
         spy = Profile(args, server, backend, method)
-    got = run.callers.measure(server.topic, method, fixtures.spec(method),
-                              callers, args.seconds, server=server)
+    got = timed(lambda: run.callers.measure(
+        server.topic, method, fixtures.spec(method), callers, args.seconds,
+        server=server), run)
     row = dict(got, db=backend, workers=server.workers, callers=callers,
                method=method, phase=phase, stored=stored)
-    _compare(row, echo.get((server.workers, callers)))
-    print_row(row)
     if spy:
-        spy.report()
+        row['profile'] = spy.report()
     return row
 
 
 def _compare(row, base):
-    """Add the ratios of ``row`` to the echo figures ``base`` (if any)."""
-    if base and base['calls_per_s']:
+    """Add the ratios of ``row`` to the echo figures ``base``."""
+    if base['calls_per_s']:
         row['echo_per_s'] = base['calls_per_s']
         row['ratio'] = row['calls_per_s'] / base['calls_per_s']
         if row['p99_ms'] is not None and base['p99_ms']:
+            row['p99_echo_ms'] = base['p99_ms']
             row['p99_vs_echo'] = row['p99_ms'] / base['p99_ms']
 
 
@@ -721,20 +777,17 @@ class Profile:
         _, error = self.process.communicate()
         if self.process.returncode or not os.path.exists(self.path):
             # Attaching takes ptrace rights: root, or CAP_SYS_PTRACE.
-            print('   py-spy could not record the worker: %s'
-                  % error.decode(errors='replace').strip()[-300:])
-            return
+            return ('py-spy could not record the worker: %s'
+                    % error.decode(errors='replace').strip()[-300:])
         samples = in_call = 0
         for line in open(self.path):
             stack, _, count = line.rstrip().rpartition(' ')
             samples += int(count)
             if 'melange_rpc/db/api.py' in stack:
                 in_call += int(count)
-        if samples:
-            print('   py-spy: %d samples, %.0f%% in the call\'s '
-                  'transaction (db.api writer/reader), the rest the bus '
-                  'and the frame: %s' % (samples, 100 * in_call / samples,
-                                         self.path))
+        return ('py-spy: %d samples, %.0f%% in the call\'s transaction '
+                '(db.api writer/reader), the rest the bus and the frame: %s'
+                % (samples, 100 * in_call / max(samples, 1), self.path))
 
 
 def summary(rows):
@@ -831,11 +884,10 @@ def main(argv=None):
         if args.memory:
             result['memory'] = measure_memory(run, args)
         else:
-            echo, rows = {}, []
+            echoes, rows = [], []
             for backend in args.db:
-                measure_backend(run, args, backend, echo, rows)
-            result['echo'] = [dict(v, workers=w, callers=c)
-                              for (_, w, c), v in echo.items()]
+                measure_backend(run, args, backend, echoes, rows)
+            result['echo'] = echoes
             result['points'] = rows
             result['targets'] = summary(rows)
     finally:
