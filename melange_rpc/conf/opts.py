@@ -1,5 +1,6 @@
 """Entry point for oslo-config-generator (``oslo.config.opts``)."""
 
+from melange_rpc.conf import database
 from melange_rpc.conf import default
 from melange_rpc.conf import dhcp
 from melange_rpc.conf import ipam
@@ -9,7 +10,7 @@ from melange_rpc.conf import rpcapi
 
 def list_opts():
     groups = {}
-    for module in (default, dhcp, ipam, notifications, rpcapi):
+    for module in (database, default, dhcp, ipam, notifications, rpcapi):
         for group, opts in module.list_opts().items():
             groups.setdefault(group, []).extend(opts)
     return list(groups.items())

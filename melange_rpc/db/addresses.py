@@ -10,6 +10,7 @@ from melange_rpc import exception
 from melange_rpc.db import inserts
 from melange_rpc.db import models
 from melange_rpc.db import pagination
+from melange_rpc.db import prepared
 from melange_rpc.ipam import addressing
 
 IpAddress = models.IpAddress
@@ -224,7 +225,8 @@ _NETWORK_OF_DEVICE = (
     .where(_INTERFACE.c.device_id == sa.bindparam('device_id'))
     .order_by(_INTERFACE.c.created_at, _INTERFACE.c.id,
               _ADDRESS.c.ip_version, _ADDRESS.c.address_key,
-              _FLOATING.c.address_key))
+              _FLOATING.c.address_key)
+    .execution_options(**prepared.PREPARE))
 
 
 def network_of_device(session, device_id, tenant_id=None):

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from melange_rpc import conf
 from melange_rpc.db import blocks as db_blocks
 from melange_rpc.db import gates
+from melange_rpc.db import prepared
 from melange_rpc.db import sqlite_checkpoints
 from melange_rpc.db import sqlite_turns
 
@@ -36,6 +37,8 @@ def _on_engine_create(engine):
     _no_pre_ping(engine)
     if engine.dialect.name == 'sqlite':
         _tune_sqlite(engine)
+    if CONF.database.prepared_statements:
+        prepared.enable(engine)
 
 
 def _no_pre_ping(engine):

@@ -10,6 +10,7 @@ from melange_rpc.db import gates
 from melange_rpc.db import inserts
 from melange_rpc.db import models
 from melange_rpc.db import pagination
+from melange_rpc.db import prepared
 
 IpBlock = models.IpBlock
 
@@ -99,8 +100,11 @@ def _booking_statements():
                          updated_at=_TABLE.c.updated_at)
                  .returning(*_TABLE.c, has_routes.label('has_routes'),
                             *interval))
-        statements[dialect, False] = by_id
-        statements[dialect, True] = _owned_by(by_id, sa.bindparam('tenant'))
+        statements[dialect, False] = by_id.execution_options(
+            **prepared.PREPARE)
+        statements[dialect, True] = _owned_by(
+            by_id, sa.bindparam('tenant')).execution_options(
+            **prepared.PREPARE)
     return statements
 
 

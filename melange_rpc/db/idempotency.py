@@ -5,6 +5,7 @@ import datetime
 import sqlalchemy as sa
 
 from melange_rpc.db import models
+from melange_rpc.db import prepared
 
 Key = models.IdempotencyKey
 _table = Key.__table__
@@ -15,9 +16,10 @@ _table = Key.__table__
 _FIND = sa.select(_table.c.id, _table.c.method, _table.c.request_hash,
                   _table.c.result, _table.c.expires_at).where(
     _table.c.project_id == sa.bindparam('project'),
-    _table.c.key == sa.bindparam('idem_key'))
+    _table.c.key == sa.bindparam('idem_key')).execution_options(
+    **prepared.PREPARE)
 _DELETE = sa.delete(_table).where(_table.c.id == sa.bindparam('record_id'))
-_INSERT = sa.insert(_table)
+_INSERT = sa.insert(_table).execution_options(**prepared.PREPARE)
 
 
 def find(session, project_id, key):
