@@ -42,7 +42,8 @@ def adopt(session, row, block, interface=None):
 def _get_statements():
     by_key = sa.select(IpAddress).where(
         IpAddress.block_id == sa.bindparam('block_id'),
-        IpAddress.address_key == sa.bindparam('key'))
+        IpAddress.address_key == sa.bindparam('key')).execution_options(
+        **prepared.PREPARE)
     return {False: by_key, True: by_key.with_for_update(of=IpAddress)}
 
 

@@ -34,7 +34,8 @@ _LOCKED = 'melange_locked_blocks'
 
 def _get_statements():
     """get()'s four shapes (scoped or not, locked or not), built once."""
-    by_id = sa.select(IpBlock).where(IpBlock.id == sa.bindparam('block_id'))
+    by_id = (sa.select(IpBlock).where(IpBlock.id == sa.bindparam('block_id'))
+             .execution_options(**prepared.PREPARE))
     scoped = _owned_by(by_id, sa.bindparam('tenant'))
     locking = {'populate_existing': True}
     return {
@@ -260,7 +261,8 @@ _COUNT_CHANGE = sa.update(IpBlock.__table__).where(
         + sa.bindparam('allocated'),
         retained_count=IpBlock.__table__.c.retained_count
         + sa.bindparam('retained'),
-        updated_at=IpBlock.__table__.c.updated_at)
+        updated_at=IpBlock.__table__.c.updated_at).execution_options(
+    **prepared.PREPARE)
 
 
 def count_change(session, block, allocated=0, retained=0):
@@ -289,7 +291,8 @@ def count_change(session, block, allocated=0, retained=0):
 def in_network(session, network_id, tenant_id=None, lock=False):
     """The blocks of a network in creation order."""
     query = (sa.select(IpBlock).where(IpBlock.network_id == network_id)
-             .order_by(IpBlock.created_at, IpBlock.id))
+             .order_by(IpBlock.created_at, IpBlock.id)
+             .execution_options(**prepared.PREPARE))
     if tenant_id is not None:
         query = _owned_by(query, tenant_id)
     if lock:

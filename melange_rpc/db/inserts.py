@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy import orm
 
+from melange_rpc.db import prepared
 
 # An INSERT statement per table, built once (SQLAlchemy caches the
 # compiled form by statement).
@@ -61,7 +62,8 @@ class Row:
     def insert(self, session):
         statement = _INSERTS.get(self.table)
         if statement is None:
-            statement = _INSERTS[self.table] = sa.insert(self.table)
+            statement = _INSERTS[self.table] = sa.insert(
+                self.table).execution_options(**prepared.PREPARE)
         session.connection().execute(statement, self.values)
 
     def insert_if_new(self, session):
@@ -75,7 +77,7 @@ class Row:
             statement = _INSERTS_IF_NEW[dialect, self.table] = (
                 _ON_CONFLICT[dialect](self.table)
                 .on_conflict_do_nothing(index_elements=key)
-                .returning(*key))
+                .returning(*key).execution_options(**prepared.PREPARE))
         return session.connection().execute(
             statement, self.values).first() is not None
 
