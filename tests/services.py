@@ -6,6 +6,7 @@ cannot be reached is an error, never a skip: the suite proves nothing
 without it.
 """
 
+import contextlib
 import os
 import socket
 import uuid
@@ -88,3 +89,16 @@ class Database:
                 conn.exec_driver_sql('DROP DATABASE IF EXISTS `%s`'
                                      % self.name)
         self._admin.dispose()
+
+
+@contextlib.contextmanager
+def engine_on_own_database(backend, tmpdir, purpose):
+    """An engine on a database of its own, dropped afterwards."""
+    database = Database(backend, str(tmpdir), purpose=purpose)
+    database.create()
+    engine = sa.create_engine(database.url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        database.drop()

@@ -21,12 +21,9 @@ RENAME = (sa.update(T).where(T.c.id == sa.bindparam('wanted'))
 
 @pytest.fixture
 def engine(tmp_path):
-    database = services.Database('postgresql', str(tmp_path),
-                                 purpose='prepared')
-    database.create()
-    engine = sa.create_engine(database.url)
-    prepared.enable(engine)
-    try:
+    with services.engine_on_own_database('postgresql', tmp_path,
+                                         'prepared') as engine:
+        prepared.enable(engine)
         with engine.begin() as conn:
             conn.exec_driver_sql('CREATE TABLE t (id integer PRIMARY KEY, '
                                  'name varchar(20), note text)')
@@ -34,9 +31,6 @@ def engine(tmp_path):
                 {'id': 1, 'name': 'a', 'note': '5%'},
                 {'id': 2, 'name': 'b', 'note': None}])
         yield engine
-    finally:
-        engine.dispose()
-        database.drop()
 
 
 class Sent:

@@ -58,16 +58,10 @@ def block_id(engine):
 
 @pytest.fixture
 def pg_engine(tmp_path):
-    database = services.Database('postgresql', str(tmp_path),
-                                 purpose='round_trips')
-    database.create()
-    engine = sa.create_engine(database.url)
-    try:
+    with services.engine_on_own_database('postgresql', tmp_path,
+                                         'round_trips') as engine:
         models.Base.metadata.create_all(engine)
         yield engine
-    finally:
-        engine.dispose()
-        database.drop()
 
 
 class Statements:
