@@ -24,7 +24,6 @@ mode).
 
 import hashlib
 import re
-import threading
 
 from oslo_log import log as logging
 import sqlalchemy as sa
@@ -44,40 +43,26 @@ _INFO_KEY = 'melange_prepared'
 # length) must not grow the server's memory without end.
 MAX_PER_CONNECTION = 128
 
-_shapes = {}
+# Statements PostgreSQL would not prepare: sent as text from then on.
 _refused = set()
-_lock = threading.Lock()
 
 
-class _Shape:
-    """A statement's PREPARE and EXECUTE texts."""
+def _texts(statement):
+    """The PREPARE and the EXECUTE that stand for ``statement``."""
+    order = []
 
-    __slots__ = ('name', 'prepare', 'execute')
+    def number(match):
+        if match.group(1) not in order:
+            order.append(match.group(1))
+        return '$%d' % (order.index(match.group(1)) + 1)
 
-    def __init__(self, statement):
-        order = []
-
-        def number(match):
-            if match.group(1) not in order:
-                order.append(match.group(1))
-            return '$%d' % (order.index(match.group(1)) + 1)
-
-        body = _PLACEHOLDER.sub(number, statement).replace('%%', '%')
-        self.name = 'melange_' + hashlib.sha1(
-            statement.encode('utf-8')).hexdigest()[:20]
-        self.prepare = 'PREPARE %s AS %s' % (self.name, body)
-        self.execute = 'EXECUTE %s' % self.name
-        if order:
-            self.execute += '(%s)' % ', '.join(
-                '%%(%s)s' % name for name in order)
-
-
-def _shape(statement):
-    with _lock:
-        shape = _shapes.get(statement)
-        if shape is None:
-            shape = _shapes[statement] = _Shape(statement)
-        return shape
+    body = _PLACEHOLDER.sub(number, statement).replace('%%', '%')
+    digest = hashlib.sha1(statement.encode('utf-8')).hexdigest()
+    name = 'melange_' + digest[:20]
+    execute = 'EXECUTE ' + name
+    if order:
+        execute += '(%s)' % ', '.join('%%(%s)s' % param for param in order)
+    return 'PREPARE %s AS %s' % (name, body), execute
 
 
 def enable(engine):
@@ -99,16 +84,15 @@ def _as_prepared(conn, cursor, statement, parameters, context, executemany):
     if execute is None:
         if len(prepared) >= MAX_PER_CONNECTION:
             return statement, parameters
-        shape = _shape(statement)
-        if not _prepare(cursor, shape):
-            with _lock:
-                _refused.add(statement)
+        prepare, execute = _texts(statement)
+        if not _prepare(cursor, prepare):
+            _refused.add(statement)
             return statement, parameters
-        execute = prepared[statement] = shape.execute
+        prepared[statement] = execute
     return execute, parameters
 
 
-def _prepare(cursor, shape):
+def _prepare(cursor, prepare):
     """PREPARE on the cursor's connection; False if PostgreSQL refused.
 
     Outside autocommit the PREPARE runs in the call's transaction (which
@@ -118,15 +102,15 @@ def _prepare(cursor, shape):
     connection = cursor.connection
     try:
         if connection.autocommit:
-            cursor.execute(shape.prepare)
+            cursor.execute(prepare)
         else:
             cursor.execute('SAVEPOINT melange_prepare; %s; '
                            'RELEASE SAVEPOINT melange_prepare'
-                           % shape.prepare)
+                           % prepare)
         return True
     except (connection.ProgrammingError,
             connection.NotSupportedError) as error:
-        LOG.debug('Not prepared (%s): %s', error, shape.prepare)
+        LOG.debug('Not prepared (%s): %s', error, prepare)
         if not connection.autocommit:
             cursor.execute('ROLLBACK TO SAVEPOINT melange_prepare')
         return False
