@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from melange_rpc import conf
 from melange_rpc.db import blocks as db_blocks
+from melange_rpc.db import folded_transactions
 from melange_rpc.db import gates
 from melange_rpc.db import prepared
 from melange_rpc.db import sqlite_checkpoints
@@ -39,6 +40,9 @@ def _on_engine_create(engine):
         _tune_sqlite(engine)
     if CONF.database.prepared_statements:
         prepared.enable(engine)
+    # After prepared: the BEGIN goes before the EXECUTE that stands for
+    # the first statement.
+    folded_transactions.enable(engine)
 
 
 def _no_pre_ping(engine):
@@ -176,16 +180,26 @@ def _is_retriable(exc):
 @oslo_db_api.wrap_db_retry(max_retries=20, retry_interval=0.01,
                            max_retry_interval=0.5, inc_retry_interval=True,
                            exception_checker=_is_retriable)
-def writer(ctxt, fn):
-    """Run ``fn(session)`` in one write transaction, retrying races."""
+def writer(ctxt, fn, last=None):
+    """Run ``fn(session)`` in one write transaction, retrying races.
+
+    ``last(session, result)``, if given, runs the transaction's last
+    statement, marked folded_transactions.LAST: its COMMIT is sent with
+    it on PostgreSQL. Everything else of the call is written before it.
+    """
     session = None
     try:
         with _connect_failures_as_connection_errors(), _sqlite_writer_turn():
             with context_manager.writer.using(ctxt) as session:
                 if session.bind.dialect.name == 'sqlite':
                     _begin_writing(session)
+                else:
+                    folded_transactions.begin(session)
                 result = fn(session)
                 db_blocks.settle_bookings(session)
+                if last is not None:
+                    session.flush()
+                    last(session, result)
                 return result
     finally:
         # Committed or rolled back: the row locks are gone, so is the gate.

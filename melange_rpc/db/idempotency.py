@@ -4,6 +4,7 @@ import datetime
 
 import sqlalchemy as sa
 
+from melange_rpc.db import folded_transactions
 from melange_rpc.db import models
 from melange_rpc.db import prepared
 
@@ -19,7 +20,10 @@ _FIND = sa.select(_table.c.id, _table.c.method, _table.c.request_hash,
     _table.c.key == sa.bindparam('idem_key')).execution_options(
     **prepared.PREPARE)
 _DELETE = sa.delete(_table).where(_table.c.id == sa.bindparam('record_id'))
-_INSERT = sa.insert(_table).execution_options(**prepared.PREPARE)
+# inline(): no RETURNING of the new id, which nothing reads; on
+# PostgreSQL the transaction's COMMIT goes with it (folded_transactions).
+_INSERT = sa.insert(_table).inline().execution_options(
+    **prepared.PREPARE, **folded_transactions.LAST)
 
 
 def find(session, project_id, key):
@@ -46,6 +50,8 @@ def live(session, project_id, key):
 
 
 def record(session, project_id, key, method, request_hash, result, ttl):
+    """Store ``result`` under ``key``: the last statement of the call's
+    transaction (db.api.writer's ``last``)."""
     now = models.utcnow()
     session.connection().execute(_INSERT, {
         'project_id': project_id, 'key': key, 'method': method,

@@ -28,6 +28,8 @@ import re
 from oslo_log import log as logging
 import sqlalchemy as sa
 
+from melange_rpc.db import folded_transactions
+
 LOG = logging.getLogger(__name__)
 
 # execution_options of a statement worth preparing: one the hot paths
@@ -95,13 +97,16 @@ def _as_prepared(conn, cursor, statement, parameters, context, executemany):
 def _prepare(cursor, prepare):
     """PREPARE on the cursor's connection; False if PostgreSQL refused.
 
-    Outside autocommit the PREPARE runs in the call's transaction (which
-    psycopg2 begins, if no statement has): a refusal there would abort
-    it, so it runs inside a savepoint, in the same round trip.
+    Inside a transaction (psycopg2's, which it begins if no statement
+    has, or a folding writer's: db.folded_transactions) a refusal would
+    abort it, so the PREPARE runs inside a savepoint, in the same round
+    trip.
     """
     connection = cursor.connection
+    outside = connection.autocommit and (
+        folded_transactions.outside_transaction(connection))
     try:
-        if connection.autocommit:
+        if outside:
             cursor.execute(prepare)
         else:
             cursor.execute('SAVEPOINT melange_prepare; %s; '
@@ -111,6 +116,6 @@ def _prepare(cursor, prepare):
     except (connection.ProgrammingError,
             connection.NotSupportedError) as error:
         LOG.debug('Not prepared (%s): %s', error, prepare)
-        if not connection.autocommit:
+        if not outside:
             cursor.execute('ROLLBACK TO SAVEPOINT melange_prepare')
         return False

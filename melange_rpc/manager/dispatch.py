@@ -113,8 +113,12 @@ class _KeyedCall:
         self.digest = request_hash(kwargs)
         self.look_up_first = False
         self.may_be_repeat = False
+        self.ran = False
 
     def attempt(self, endpoint, ctxt, session):
+        """Run the call, or answer from its stored record; record() then
+        stores what this attempt ran."""
+        self.ran = False
         looked_up = self.look_up_first
         if looked_up:
             record = idempotency.find(session, ctxt.project_id, self.key)
@@ -122,18 +126,30 @@ class _KeyedCall:
                 return self._stored(record)
         try:
             result = self.fn(endpoint, ctxt, session, **self.kwargs)
-            idempotency.record(session, ctxt.project_id, self.key,
-                               self.name, self.digest, result,
-                               CONF.ipam.idempotency_ttl)
         except db_exc.DBDuplicateEntry:
-            # The key's record (a repeat), or a row of a concurrent
-            # request: either way the retry looks the key up first.
+            # A row of a concurrent request, perhaps a repeat's.
             self.look_up_first = True
             raise
         except exception.MelangeError:
             self.may_be_repeat = not looked_up
             raise
+        self.ran = True
         return result
+
+    def record(self, ctxt, session, result):
+        """Store the result of the attempt that ran: the transaction's last
+        statement (db.api.writer)."""
+        if not self.ran:
+            return
+        try:
+            idempotency.record(session, ctxt.project_id, self.key,
+                               self.name, self.digest, result,
+                               CONF.ipam.idempotency_ttl)
+        except db_exc.DBDuplicateEntry:
+            # The key's record: a repeat's. The retry looks the key up
+            # first, and answers from it.
+            self.look_up_first = True
+            raise
 
     def answer_after(self, ctxt, error):
         """The stored result if the call that failed with ``error`` was a
@@ -206,7 +222,8 @@ def rpc_method(write=False, idempotent=False, project_required=True):
                 run = body(self, ctxt, kwargs, keyed)
                 if not write:
                     return db_api.reader(ctxt, run)
-                result = db_api.writer(ctxt, run)
+                result = db_api.writer(ctxt, run, last=(
+                    functools.partial(keyed.record, ctxt) if keyed else None))
                 notifications.send_queued(ctxt)
                 return result
             except exception.MelangeError as error:
