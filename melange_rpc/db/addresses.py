@@ -263,11 +263,36 @@ def floating_page(session, tenant_id=None, fixed_ip_id=None, limit=None,
     return pagination.page(session, query, limit, lambda row: row.address)
 
 
-def disassociate_floating(session, fixed_ip_id):
-    """Floating IPs pointing at a fixed address that goes let go of it."""
-    session.execute(sa.update(IpAddress)
-                    .where(IpAddress.fixed_ip_id == fixed_ip_id)
-                    .values(fixed_ip_id=None))
+# retain(): Core statements built once (prepared on PostgreSQL). As an
+# ORM flush and an ORM bulk UPDATE they cost a deallocate_ip 1 ms of
+# CPU in-process (cProfile), more than its six statements' round trips.
+_table = IpAddress.__table__
+_RETAIN = (sa.update(_table).where(_table.c.id == sa.bindparam('address_id'))
+           .values(deallocated_at=sa.bindparam('now'), leased=False,
+                   updated_at=sa.bindparam('now'))
+           .execution_options(**prepared.PREPARE))
+_LET_GO = (sa.update(_table)
+           .where(_table.c.fixed_ip_id == sa.bindparam('address_id'))
+           .values(fixed_ip_id=None, updated_at=sa.bindparam('now'))
+           .execution_options(**prepared.PREPARE))
+
+
+def retain(session, row):
+    """Mark the address ``row`` deallocated (retained) now, in the database
+    and in the loaded object alike, and let the floating IPs that point
+    at it go."""
+    params = {'address_id': row.id, 'now': models.utcnow()}
+    connection = session.connection()
+    connection.execute(_RETAIN, params)
+    connection.execute(_LET_GO, params)
+    for name, value in (('deallocated_at', params['now']), ('leased', False),
+                        ('updated_at', params['now'])):
+        attributes.set_committed_value(row, name, value)
+    # Those floating IPs, where the session holds them (the ORM's bulk
+    # UPDATE did the same: synchronize_session).
+    for held in list(session.identity_map.values()):
+        if isinstance(held, IpAddress) and held.fixed_ip_id == row.id:
+            attributes.set_committed_value(held, 'fixed_ip_id', None)
 
 
 def dhcp_hosts(session, network_id):

@@ -76,12 +76,11 @@ def get(session, block, address, lock=False):
 def deallocate(session, row):
     """Retain the address; a repeat changes nothing (clock not restarted)."""
     if row.deallocated_at is None:
-        row.deallocated_at = models.utcnow()
-        row.leased = False
-        db_addresses.disassociate_floating(session, row.id)
+        db_addresses.retain(session, row)
+        # Last: the block's row lock, which its counters' UPDATE takes, is
+        # held from here to the commit.
         db_blocks.count_change(session, row.block, allocated=-1,
                                retained=1)
-        session.flush()
     return row
 
 

@@ -426,3 +426,32 @@ def test_network_info_of_another_tenant_is_empty(engine, block_id):
                                       scope='tenant-2') == []
         assert len(instances.network_info(session, 'vm-1',
                                           scope=TENANT)) == 2
+
+
+def test_a_deallocation_is_three_updates_and_lets_floating_ips_go(
+        engine, block_id):
+    with orm.Session(engine) as session, session.begin():
+        _device_with_a_floating_ip(session, block_id)
+        db_blocks.settle_bookings(session)
+    with orm.Session(engine) as session, session.begin():
+        block = db_blocks.get(session, block_id)
+        fixed = addresses.get(session, block, '10.0.0.2', lock=True)
+        held = session.scalars(sa.select(models.IpAddress).where(
+            models.IpAddress.fixed_ip_id == fixed.id)).all()
+        statements = Statements(engine)
+        addresses.deallocate(session, fixed)
+        # The address retained, its floating IPs let go, the counters;
+        # nothing left for a flush.
+        assert statements.seen == ['UPDATE', 'UPDATE', 'UPDATE']
+        assert not session.dirty
+        assert fixed.deallocated_at is not None and fixed.leased is False
+        # Floating IPs the session holds see it as the database does.
+        assert [f.fixed_ip_id for f in held] == [None, None]
+    with orm.Session(engine) as session:
+        assert session.scalars(sa.select(models.IpAddress.address).where(
+            models.IpAddress.fixed_ip_id.is_not(None))).all() == []
+        row = addresses.get(session, db_blocks.get(session, block_id),
+                            '10.0.0.2')
+        assert row.deallocated_at is not None
+        assert row.updated_at == row.deallocated_at
+    assert counts(engine, block_id) == (1, 1)
