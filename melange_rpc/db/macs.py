@@ -2,11 +2,15 @@
 
 import sqlalchemy as sa
 from sqlalchemy import orm
+from sqlalchemy.orm import attributes
+from sqlalchemy.orm import util as orm_util
 
 from melange_rpc.db import free_ranges
 from melange_rpc.db import gates
+from melange_rpc.db import inserts
 from melange_rpc.db import models
 from melange_rpc.db import pagination
+from melange_rpc.db import prepared
 
 MacRange = models.MacRange
 MacAddress = models.MacAddress
@@ -24,18 +28,34 @@ def add_range(session, **values):
     return mac_range
 
 
+# The statements of a MAC's allocation, built once (prepared on
+# PostgreSQL): an interface created without a MAC takes one.
+_by_id = sa.select(MacRange).where(MacRange.id == sa.bindparam('range_id'))
+_GET_RANGE = {
+    False: _by_id.execution_options(**prepared.PREPARE),
+    True: _by_id.with_for_update().execution_options(
+        populate_existing=True, **prepared.PREPARE)}
+_IN_ORDER = sa.select(MacRange).order_by(
+    MacRange.created_at, MacRange.id).execution_options(**prepared.PREPARE)
+_ranges = MacRange.__table__
+_COUNT_CHANGE = (sa.update(_ranges)
+                 .where(_ranges.c.id == sa.bindparam('range_id'))
+                 .values(allocated_count=_ranges.c.allocated_count
+                         + sa.bindparam('delta'),
+                         updated_at=_ranges.c.updated_at)
+                 .execution_options(**prepared.PREPARE))
+
+
 def get_range(session, mac_range_id, lock=False):
     """The range, or None; ``lock`` reads it afresh FOR UPDATE.
 
     Every change to a range's free MACs holds the range's row lock
     first, as allocations from a block hold the block's (db.blocks.get).
     """
-    query = sa.select(MacRange).where(MacRange.id == mac_range_id)
     if lock:
         gates.enter(session, 'mac-range:' + mac_range_id)
-        query = query.with_for_update().execution_options(
-            populate_existing=True)
-    mac_range = session.scalars(query).first()
+    mac_range = session.scalars(_GET_RANGE[bool(lock)],
+                                {'range_id': mac_range_id}).first()
     if lock:
         session.info['holds_row_locks'] = True
     return mac_range
@@ -55,9 +75,7 @@ def ranges_in_order(session):
     """
     ranges = session.info.get(_RANGES)
     if ranges is None:
-        ranges = session.info[_RANGES] = session.scalars(
-            sa.select(MacRange).order_by(MacRange.created_at,
-                                         MacRange.id)).all()
+        ranges = session.info[_RANGES] = session.scalars(_IN_ORDER).all()
     return ranges
 
 
@@ -79,16 +97,20 @@ def delete_range(session, mac_range):
 
 
 def count_change(session, mac_range_id, delta):
-    session.execute(sa.update(MacRange).where(MacRange.id == mac_range_id)
-                    .values(allocated_count=MacRange.allocated_count + delta,
-                            updated_at=MacRange.updated_at))
+    """Move the range's count, in the database and in the loaded range
+    (if the session holds it) alike; ``updated_at`` stays as it is."""
+    session.connection().execute(_COUNT_CHANGE, {'range_id': mac_range_id,
+                                                 'delta': delta})
+    held = session.identity_map.get(
+        orm_util.identity_key(MacRange, mac_range_id))
+    if held is not None:
+        attributes.set_committed_value(held, 'allocated_count',
+                                       held.allocated_count + delta)
 
 
 def add_mac(session, **values):
-    mac = MacAddress(**values)
-    session.add(mac)
-    session.flush()
-    return mac
+    """Store a MAC in use with one INSERT (db.inserts)."""
+    return inserts.add(session, MacAddress, **values)
 
 
 def get_mac(session, address, lock=False):

@@ -51,8 +51,7 @@ def _take_mac(session, interface, mac_address, allocate_mac):
     else:
         mac = None
     if mac is not None:
-        interface.mac_address = mac.address
-        session.flush()
+        db_interfaces.set_mac(session, interface, mac.address)
 
 
 def get_or_create(session, interface_id, tenant_id, device_id=None,

@@ -331,6 +331,31 @@ def test_the_mac_ranges_are_read_once_per_transaction(engine):
     assert len(lists) == 3
 
 
+def test_a_mac_from_a_range_is_core_statements_kept_in_step(engine):
+    with orm.Session(engine) as session, session.begin():
+        range_id = macs.create_range(session, 'fa:16:3e:00:00:00/47').id
+    statements = Statements(engine)
+    with orm.Session(engine) as session, session.begin():
+        interface = interfaces.create(session, TENANT)
+        # The interface, the range list, the range locked, its lowest free
+        # MAC and its change, the MAC, the range's count, the interface's
+        # MAC; no flush left over.
+        assert statements.seen == ['INSERT', 'SELECT', 'SELECT', 'SELECT',
+                                   'UPDATE', 'INSERT', 'UPDATE', 'UPDATE']
+        assert not session.dirty and not session.new
+        loaded = session.get(models.MacRange, range_id)
+        assert loaded.allocated_count == 1
+        assert interface.mac_address == 'fa:16:3e:00:00:00'
+        assert interface.updated_at is not None
+        interface_id = interface.id
+    with orm.Session(engine) as session:
+        assert session.get(models.MacRange, range_id).allocated_count == 1
+        stored = session.get(models.Interface, interface_id)
+        assert stored.mac_address == 'fa:16:3e:00:00:00'
+        assert session.scalars(sa.select(models.MacAddress.interface_id)
+                               ).all() == [interface_id]
+
+
 @pytest.mark.parametrize('store', ['engine', 'pg_engine'])
 def test_a_stale_lowest_interval_is_read_again(request, store):
     """The interval read with the lock may be older than the lock: take()
